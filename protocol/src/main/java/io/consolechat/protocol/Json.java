@@ -1,0 +1,96 @@
+package io.consolechat.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The JSON codec both sides use. Timestamps are ISO-8601 UTC with milliseconds, always three digits,
+ * so that they sort as text and look alike on every line.
+ */
+public final class Json {
+    private static final DateTimeFormatter INSTANT_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ObjectMapper mapper;
+
+    public Json() {
+        var instants = new SimpleModule("instant-millis");
+        instants.addSerializer(Instant.class, new StdSerializer<>(Instant.class) {
+            @Override
+            public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeString(format(value));
+            }
+        });
+        mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(instants)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        // Deeply nested input must fail fast as bad input, not as a stack overflow.
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64)
+                .maxStringLength(1 << 20)
+                .maxNumberLength(64)
+                .build());
+    }
+
+    public static String format(Instant instant) {
+        return INSTANT_MILLIS.format(instant);
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public byte[] writeBytes(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public <T> T read(String text, Class<T> type) throws JsonProcessingException {
+        return mapper.readValue(text, type);
+    }
+
+    public <T> T read(byte[] bytes, Class<T> type) throws IOException {
+        return mapper.readValue(bytes, type);
+    }
+
+    /** Parses one line of a room stream into an event, the end line or a keepalive. */
+    public StreamItem readStreamItem(String line) throws JsonProcessingException {
+        JsonNode node = mapper.readTree(line);
+        var type = node.path("type").asText("");
+        return switch (type) {
+            case "end" -> new StreamItem.End(node.path("since").asLong());
+            case "keepalive" -> new StreamItem.Keepalive();
+            default -> mapper.treeToValue(node, Event.class);
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package io.consolechat.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    private final Json json = new Json();
+
+    @Test
+    void eventsUseTheWireFormat() throws Exception {
+        var event = new Event(EventType.MESSAGE, "lobby", 17, Instant.parse("2026-01-02T03:04:05Z"),
+                new User("Bob", UserKind.REGISTERED), "hi");
+        var text = json.write(event);
+        assertThat(text).isEqualTo("{\"type\":\"message\",\"room\":\"lobby\",\"seq\":17,"
+                + "\"at\":\"2026-01-02T03:04:05.000Z\",\"from\":{\"name\":\"Bob\",\"kind\":\"registered\"},\"text\":\"hi\"}");
+        assertThat(json.readStreamItem(text)).isEqualTo(event);
+    }
+
+    @Test
+    void joinsCarryNoText() {
+        var join = new Event(EventType.JOIN, "lobby", 1, Instant.parse("2026-01-02T03:04:05.123Z"),
+                new User("anon-x1", UserKind.ANONYMOUS), null);
+        assertThat(json.write(join)).doesNotContain("text").contains("\"type\":\"join\"").contains(".123Z");
+    }
+
+    @Test
+    void endAndKeepaliveLines() throws Exception {
+        assertThat(json.write(new StreamItem.End(42))).isEqualTo("{\"type\":\"end\",\"since\":42}");
+        assertThat(json.write(new StreamItem.Keepalive())).isEqualTo("{\"type\":\"keepalive\"}");
+        assertThat(json.readStreamItem("{\"type\":\"end\",\"since\":42}")).isEqualTo(new StreamItem.End(42));
+        assertThat(json.readStreamItem("{\"type\":\"keepalive\"}")).isInstanceOf(StreamItem.Keepalive.class);
+    }
+
+    @Test
+    void errorBodies() {
+        assertThat(json.write(ErrorBody.of(ErrorCode.INVALID_ROOM, "no")))
+                .isEqualTo("{\"error\":\"invalid_room\",\"message\":\"no\"}");
+    }
+}
