@@ -1,0 +1,29 @@
+package io.consolechat.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code console-chat}: one jar, one subcommand per job. */
+@Command(name = "console-chat",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "A chat system for the terminal.",
+        subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

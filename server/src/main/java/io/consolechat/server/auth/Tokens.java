@@ -1,0 +1,57 @@
+package io.consolechat.server.auth;
+
+import io.consolechat.server.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Bearer tokens: 256 random bits, so they cannot be guessed; the store keeps only their SHA-256, and a
+ * token is valid while its row exists and has not expired. Nothing is signed, so there is no algorithm
+ * a client could choose.
+ */
+public final class Tokens {
+    private static final String PREFIX = "cc_";
+    private static final int TOKEN_CHARS = PREFIX.length() + 43;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Store store;
+
+    public Tokens(Store store) {
+        this.store = store;
+    }
+
+    /** A new token (to hand out once) with its hash (to store). */
+    public record Minted(String token, String hash) {
+    }
+
+    public Minted mint() {
+        var bytes = new byte[32];
+        random.nextBytes(bytes);
+        var token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return new Minted(token, hash(token));
+    }
+
+    /** The session of a token, if it is well-formed, known and not expired. */
+    public Optional<Session> session(String token, Instant now) {
+        if (token == null || token.length() != TOKEN_CHARS || !token.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        var hash = hash(token);
+        return store.tokenOwner(hash, now).map(owner -> new Session(owner.user().user(), hash));
+    }
+
+    static String hash(String token) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.consolechat.server.http;
+
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.server.ApiException;
+import io.consolechat.server.auth.Session;
+import io.consolechat.server.auth.Tokens;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.Locale;
+
+/** Turns the {@code Authorization: Bearer <token>} header into a session, or refuses with 401. */
+final class Authenticator {
+    private static final String SCHEME = "bearer ";
+
+    private final Tokens tokens;
+    private final Clock clock;
+
+    Authenticator(Tokens tokens, Clock clock) {
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    Session require(Context ctx) {
+        var header = ctx.header("Authorization");
+        if (header == null || header.length() <= SCHEME.length()
+                || !header.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "this needs an Authorization: Bearer <token> header");
+        }
+        var token = header.substring(SCHEME.length()).strip();
+        return tokens.session(token, clock.instant()).orElseThrow(() -> {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            return new ApiException(ErrorCode.UNAUTHORIZED, "the token is unknown, expired or revoked");
+        });
+    }
+}

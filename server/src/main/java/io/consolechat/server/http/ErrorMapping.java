@@ -1,0 +1,67 @@
+package io.consolechat.server.http;
+
+import io.consolechat.protocol.ErrorBody;
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.Json;
+import io.consolechat.server.ApiException;
+import io.consolechat.server.store.StoreException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where exceptions and error statuses become {@code {"error", "message"}} responses. */
+public final class ErrorMapping {
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private final Json json;
+
+    public ErrorMapping(Json json) {
+        this.json = json;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            write(ctx, e.code(), e.getMessage());
+        });
+        routes.exception(StoreException.class, (e, ctx) -> {
+            log.error("store failure on {} {}", ctx.method(), ctx.path(), e);
+            write(ctx, ErrorCode.UNAVAILABLE, "the server cannot store or read data right now; try again");
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, byStatus(e.getStatus()), e.getMessage()));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            write(ctx, ErrorCode.INTERNAL, "something went wrong on the server");
+        });
+        routes.error(404, ctx -> {
+            if (!isJsonError(ctx)) {
+                write(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        routes.error(405, ctx -> {
+            if (!isJsonError(ctx)) {
+                write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+    }
+
+    private static boolean isJsonError(Context ctx) {
+        var type = ctx.res().getContentType();
+        return type != null && type.startsWith("application/json") && ctx.result() != null
+                && !ctx.result().isEmpty();
+    }
+
+    private void write(Context ctx, ErrorCode code, String message) {
+        ctx.status(code.status()).contentType("application/json").result(json.writeBytes(ErrorBody.of(code, message)));
+    }
+
+    static ErrorCode byStatus(int status) {
+        return Arrays.stream(ErrorCode.values()).filter(c -> c.status() == status).findFirst()
+                .orElse(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST);
+    }
+}

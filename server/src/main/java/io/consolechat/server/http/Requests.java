@@ -1,0 +1,76 @@
+package io.consolechat.server.http;
+
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.Names;
+import io.consolechat.server.ApiException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** Reading what a request carries: bounded bodies, strict numeric parameters, the room name. */
+final class Requests {
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
+    private Requests() {
+    }
+
+    /** The body, refusing with 413 past 64 KiB without reading more than that. */
+    static byte[] body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try {
+            var bytes = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(ErrorCode.TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
+    }
+
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "the body is not valid UTF-8");
+        }
+    }
+
+    /** A whole-number query parameter within {@code [min, max]}, or the default when absent. */
+    static long number(Context ctx, String name, long fallback, long min, long max) {
+        var raw = ctx.queryParam(name);
+        return raw == null ? fallback : number(raw, name, min, max);
+    }
+
+    static long number(String raw, String name, long min, long max) {
+        if (!DIGITS.matcher(raw).matches()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be a whole number from " + min + " to " + max);
+        }
+        long value = Long.parseLong(raw);
+        if (value < min || value > max) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
+        }
+        return value;
+    }
+
+    static String room(Context ctx) {
+        return Names.roomName(ctx.pathParam("room")).orElseThrow(() -> new ApiException(ErrorCode.INVALID_ROOM,
+                "room names are 1 to 64 characters of a-z 0-9 _ - and start with a letter or digit"));
+    }
+}

@@ -1,0 +1,110 @@
+package io.consolechat.server.room;
+
+import io.consolechat.protocol.Event;
+import io.consolechat.protocol.User;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One open stream's view of a room: a bounded buffer between the fan-out and the stream writer. The
+ * fan-out never waits on it; a reader that falls {@code capacity} events behind is cut off and can
+ * resume with {@code since}.
+ */
+public final class Subscription {
+    /** Why a subscription stopped taking events. */
+    public enum Closed { NOT, OVERFLOW, LEFT, SHUTDOWN }
+
+    private final String room;
+    private final User user;
+    private final int capacity;
+    private final ArrayDeque<Event> buffer = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private Closed closed = Closed.NOT;
+
+    Subscription(String room, User user, int capacity) {
+        this.room = room;
+        this.user = user;
+        this.capacity = capacity;
+    }
+
+    public String room() {
+        return room;
+    }
+
+    public User user() {
+        return user;
+    }
+
+    /** Called by the fan-out; never blocks for long. */
+    void offer(Event event) {
+        lock.lock();
+        try {
+            if (closed != Closed.NOT) {
+                return;
+            }
+            if (buffer.size() >= capacity) {
+                closed = Closed.OVERFLOW;
+            } else {
+                buffer.addLast(event);
+            }
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops taking events; what is buffered can still be taken. */
+    void close(Closed reason) {
+        lock.lock();
+        try {
+            if (closed == Closed.NOT) {
+                closed = reason;
+            }
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next event, waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value); null when the
+     * deadline passed or the subscription is closed and drained.
+     */
+    public Event take(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (buffer.isEmpty() && closed == Closed.NOT) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            }
+            return buffer.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next buffered event without waiting, or null. */
+    public Event poll() {
+        lock.lock();
+        try {
+            return buffer.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Closed closed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
