@@ -1,0 +1,207 @@
+package io.consolechat.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consolechat.protocol.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Plain HTTP against a test server, the way any client would talk to it. */
+public final class Api {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Json json = new Json();
+
+    public Api(URI base) {
+        this.base = base;
+    }
+
+    public Api(TestServer server) {
+        this(server.uri());
+    }
+
+    /** A response: status, headers and body, with the body parsed as JSON on demand. */
+    public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return new Json().mapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String error() {
+            return json().path("error").asText();
+        }
+    }
+
+    public HttpRequest.Builder request(String path, String token) {
+        var builder = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT);
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    public Reply send(HttpRequest request) {
+        try {
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Reply(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return send(request(path, token).GET().build());
+    }
+
+    public Reply post(String path, String token, String jsonBody) {
+        var builder = request(path, token);
+        if (jsonBody == null) {
+            builder.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        return send(builder.build());
+    }
+
+    public Reply postRaw(String path, String token, String contentType, byte[] body) {
+        var builder = request(path, token).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return send(builder.build());
+    }
+
+    /** A new anonymous token. */
+    public String anonymousToken() {
+        var reply = post("/session", null, null);
+        if (reply.status() != 200) {
+            throw new AssertionError("POST /session: " + reply);
+        }
+        return reply.json().path("token").asText();
+    }
+
+    /** Logs in (or registers) and returns the token; fails the test on anything else. */
+    public String login(String username, String password) {
+        var body = password == null
+                ? json.write(java.util.Map.of("username", username))
+                : json.write(java.util.Map.of("username", username, "password", password));
+        var reply = post("/login", null, body);
+        if (reply.status() != 200 && reply.status() != 201) {
+            throw new AssertionError("POST /login: " + reply);
+        }
+        return reply.json().path("token").asText();
+    }
+
+    public Reply sendText(String room, String token, String text) {
+        return post("/room/" + room, token, json.write(java.util.Map.of("text", text)));
+    }
+
+    /** Opens a stream; lines arrive in the returned {@link Stream} as they are read. */
+    public Stream stream(String pathAndQuery, String token, String... headers) {
+        var builder = request(pathAndQuery, token).timeout(Duration.ofHours(2)).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        try {
+            var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new Stream(response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The lines of one open stream, read on a virtual thread into a queue. */
+    public static final class Stream implements AutoCloseable {
+        private static final String EOF = "\u0000eof";
+        private final HttpResponse<java.io.InputStream> response;
+        private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(100_000);
+        private final Thread reader;
+
+        Stream(HttpResponse<java.io.InputStream> response) {
+            this.response = response;
+            this.reader = Thread.ofVirtual().start(() -> {
+                try (var in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.put(line);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // Closed by the test or by the server: the EOF marker below tells readers.
+                } finally {
+                    lines.offer(EOF);
+                }
+            });
+        }
+
+        public int status() {
+            return response.statusCode();
+        }
+
+        public java.net.http.HttpHeaders headers() {
+            return response.headers();
+        }
+
+        /** The next line, or null at the end of the stream; fails if none arrives within {@code timeout}. */
+        public String nextLine(Duration timeout) throws InterruptedException {
+            var line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                throw new AssertionError("no line within " + timeout);
+            }
+            if (line.equals(EOF)) {
+                lines.offer(EOF);
+                return null;
+            }
+            return line;
+        }
+
+        /** Every line up to the end of the stream, which must come within {@code timeout}. */
+        public List<String> readToEnd(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            var all = new ArrayList<String>();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("stream did not end within " + timeout + "; got " + all);
+                }
+                var line = nextLine(Duration.ofNanos(left));
+                if (line == null) {
+                    return all;
+                }
+                all.add(line);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.body().close();
+            } catch (IOException e) {
+                // Closing a finished stream.
+            }
+            reader.interrupt();
+        }
+    }
+}
