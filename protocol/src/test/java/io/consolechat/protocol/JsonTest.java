@@ -34,6 +34,17 @@ class JsonTest {
     }
 
     @Test
+    void wrongTypesAndDuplicateKeysAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.read("{\"text\": 5}", Rooms.SendRequest.class))
+                .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> json.read("{\"text\": \"a\", \"text\": \"b\"}", Rooms.SendRequest.class))
+                .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.read("{\"text\": \"a\"} x", Rooms.SendRequest.class))
+                .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
+    }
+
+    @Test
     void errorBodies() {
         assertThat(json.write(ErrorBody.of(ErrorCode.INVALID_ROOM, "no")))
                 .isEqualTo("{\"error\":\"invalid_room\",\"message\":\"no\"}");
