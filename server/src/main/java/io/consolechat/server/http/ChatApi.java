@@ -77,7 +77,7 @@ public final class ChatApi {
         send(ctx, 200, summaries);
     }
 
-    private void streamRoom(Context ctx) throws IOException, InterruptedException {
+    private void streamRoom(Context ctx) throws InterruptedException {
         var session = auth.require(ctx);
         var request = stream.parse(ctx, Requests.room(ctx));
         stream.serve(ctx, request, session.user());

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /room/{room}}: the backlog, then live events, then the end line at the timeout. The
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * below the last sequence number sent are dropped, which removes the overlap.
  */
 final class RoomStream {
+    private static final Logger log = LoggerFactory.getLogger(RoomStream.class);
     static final int MAX_TIMEOUT_SECONDS = 3600;
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_HISTORY = 20;
@@ -55,7 +58,7 @@ final class RoomStream {
         return new Request(room, timeout, since, history, format);
     }
 
-    void serve(Context ctx, Request request, User user) throws IOException, InterruptedException {
+    void serve(Context ctx, Request request, User user) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
         var subscription = rooms.open(request.room(), user);
         try {
@@ -69,6 +72,9 @@ final class RoomStream {
             last = sendLive(out, request.format(), subscription, last, deadline);
             out.write(request.format().encode(new StreamItem.End(last)));
             out.flush();
+        } catch (IOException e) {
+            // The client went away (or a write timed out): nobody is left to tell.
+            log.debug("stream on {} ended early: {}", request.room(), e.toString());
         } finally {
             rooms.close(subscription);
         }
