@@ -6,6 +6,7 @@ import io.consolechat.server.auth.PasswordHasher;
 import io.consolechat.server.auth.Tokens;
 import io.consolechat.server.http.ChatApi;
 import io.consolechat.server.http.ErrorMapping;
+import io.consolechat.server.http.Guards;
 import io.consolechat.server.room.Presence;
 import io.consolechat.server.room.Rooms;
 import io.consolechat.server.store.Database;
@@ -42,7 +43,8 @@ public final class ChatServer implements AutoCloseable {
         var accounts = new Accounts(store, tokens, new PasswordHasher(), config.lifetimes(), clock);
         this.presence = new Presence(store, config.presenceGrace());
         this.rooms = new Rooms(store, presence, config.subscriptionBuffer());
-        var api = new ChatApi(json, store, rooms, accounts, tokens, clock, config.keepalive());
+        var api = new ChatApi(json, store, rooms, accounts, tokens, clock, config.keepalive(),
+                new Guards(config.limits(), clock));
         var errors = new ErrorMapping(json);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
