@@ -50,7 +50,7 @@ public final class ChatServer implements AutoCloseable {
                 new Guards(config.limits(), clock));
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.limits().maxHeaderBytes());
-        this.listener = new Listener(config.host(), config.port(), config.limits());
+        this.listener = new Listener(config.host(), config.port(), config.limits(), config.tls());
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -106,7 +106,7 @@ public final class ChatServer implements AutoCloseable {
         } else if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((listener.secure() ? "https://" : "http://") + host + ":" + port());
     }
 
     /** Ends every stream with its end line, stops HTTP, writes the pending leave events, closes the database. */
