@@ -1,13 +1,20 @@
 package io.consolechat.app;
 
 import io.consolechat.server.ChatServer;
+import io.consolechat.server.Limits;
 import io.consolechat.server.ServerConfig;
+import io.consolechat.server.Tls;
+import io.consolechat.server.auth.LoginThrottle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code console-chat server}: runs the chat server until Ctrl-C or SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -41,15 +48,149 @@ final class ServerCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     int guestTokenHours;
 
-    @Override
-    public Integer call() throws InterruptedException {
-        var defaults = ServerConfig.defaults();
+    @ArgGroup(validate = false, heading = "%nLimits (see docs/SECURITY.md):%n")
+    LimitOptions limits = new LimitOptions();
+
+    @ArgGroup(validate = false, heading = "%nHTTPS (either --tls-cert with --tls-key, or --tls-keystore):%n")
+    TlsOptions tls = new TlsOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    /** The abuse limits; each flag maps onto one field of {@link Limits}. */
+    static final class LimitOptions {
+        @Option(names = "--send-rate", defaultValue = "${env:CONSOLE_CHAT_SEND_RATE:-10}",
+                description = "Messages per second one user may send (env CONSOLE_CHAT_SEND_RATE, "
+                        + "default ${DEFAULT-VALUE}).")
+        int sendRate;
+
+        @Option(names = "--send-burst", defaultValue = "${env:CONSOLE_CHAT_SEND_BURST:-30}",
+                description = "Messages one user may send at once before --send-rate applies "
+                        + "(env CONSOLE_CHAT_SEND_BURST, default ${DEFAULT-VALUE}).")
+        int sendBurst;
+
+        @Option(names = "--session-rate", defaultValue = "${env:CONSOLE_CHAT_SESSION_RATE:-30}",
+                description = "Logins and new sessions (each mints a token) per minute per client address "
+                        + "(env CONSOLE_CHAT_SESSION_RATE, default ${DEFAULT-VALUE}).")
+        int sessionRate;
+
+        @Option(names = "--login-lock-after", defaultValue = "${env:CONSOLE_CHAT_LOGIN_LOCK_AFTER:-10}",
+                description = "Failed password logins in a row from one address that lock it out; earlier "
+                        + "failures past the third already slow it down exponentially "
+                        + "(env CONSOLE_CHAT_LOGIN_LOCK_AFTER, default ${DEFAULT-VALUE}).")
+        int loginLockAfter;
+
+        @Option(names = "--account-lock-after", defaultValue = "${env:CONSOLE_CHAT_ACCOUNT_LOCK_AFTER:-100}",
+                description = "Failed password logins in a row at one account, from any address, that lock "
+                        + "the account (env CONSOLE_CHAT_ACCOUNT_LOCK_AFTER, default ${DEFAULT-VALUE}).")
+        int accountLockAfter;
+
+        @Option(names = "--login-lock-minutes", defaultValue = "${env:CONSOLE_CHAT_LOGIN_LOCK_MINUTES:-15}",
+                description = "How long a lock from failed logins lasts "
+                        + "(env CONSOLE_CHAT_LOGIN_LOCK_MINUTES, default ${DEFAULT-VALUE}).")
+        int loginLockMinutes;
+
+        @Option(names = "--streams-per-user", defaultValue = "${env:CONSOLE_CHAT_STREAMS_PER_USER:-20}",
+                description = "Open streams one user may hold (env CONSOLE_CHAT_STREAMS_PER_USER, "
+                        + "default ${DEFAULT-VALUE}).")
+        int streamsPerUser;
+
+        @Option(names = "--streams-per-address", defaultValue = "${env:CONSOLE_CHAT_STREAMS_PER_ADDRESS:-200}",
+                description = "Open streams one client address may hold (env CONSOLE_CHAT_STREAMS_PER_ADDRESS, "
+                        + "default ${DEFAULT-VALUE}).")
+        int streamsPerAddress;
+
+        @Option(names = "--idle-timeout", defaultValue = "${env:CONSOLE_CHAT_IDLE_TIMEOUT:-60}",
+                description = "Seconds a connection may pass without traffic before it is closed; streams send "
+                        + "a keepalive line every 20 s (env CONSOLE_CHAT_IDLE_TIMEOUT, default ${DEFAULT-VALUE}).")
+        int idleTimeoutSeconds;
+
+        @Option(names = "--header-timeout", defaultValue = "${env:CONSOLE_CHAT_HEADER_TIMEOUT:-10}",
+                description = "Seconds a request's line and headers may take to arrive; slower ones are dropped "
+                        + "after one to two times this (env CONSOLE_CHAT_HEADER_TIMEOUT, default ${DEFAULT-VALUE}).")
+        int headerTimeoutSeconds;
+
+        @Option(names = "--max-header-bytes", defaultValue = "${env:CONSOLE_CHAT_MAX_HEADER_BYTES:-8192}",
+                description = "Largest request line plus headers; past it 414 (line) or 431 (headers) "
+                        + "(env CONSOLE_CHAT_MAX_HEADER_BYTES, default ${DEFAULT-VALUE}).")
+        int maxHeaderBytes;
+
+        @Option(names = "--trust-proxy", defaultValue = "${env:CONSOLE_CHAT_TRUST_PROXY:-false}",
+                description = "Behind one reverse proxy: take the client address from the last "
+                        + "X-Forwarded-For entry instead of the socket (env CONSOLE_CHAT_TRUST_PROXY, "
+                        + "default ${DEFAULT-VALUE}). Never set it without a proxy that writes that header.")
+        boolean trustProxy;
+
+        Limits toLimits() {
+            var defaults = Limits.defaults();
+            var lock = Duration.ofMinutes(loginLockMinutes);
+            var address = defaults.addressLogins();
+            var account = defaults.accountLogins();
+            return defaults
+                    .withSend(Limits.Rate.perSecond(sendRate, sendBurst))
+                    .withTokens(Limits.Rate.perMinute(sessionRate))
+                    .withAddressLogins(new LoginThrottle.Policy(Math.min(address.freeFailures(), loginLockAfter - 1),
+                            address.firstDelay(), address.maxDelay(), loginLockAfter, lock))
+                    .withAccountLogins(new LoginThrottle.Policy(Math.min(account.freeFailures(), accountLockAfter - 1),
+                            account.firstDelay(), account.maxDelay(), accountLockAfter, lock))
+                    .withStreams(streamsPerUser, streamsPerAddress)
+                    .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds))
+                    .withMaxHeaderBytes(maxHeaderBytes)
+                    .withTrustProxy(trustProxy);
+        }
+    }
+
+    /** Where the certificate and key come from; none of them means plain HTTP. */
+    static final class TlsOptions {
+        @Option(names = "--tls-cert", defaultValue = "${env:CONSOLE_CHAT_TLS_CERT}",
+                description = "PEM certificate chain for HTTPS, server certificate first (env CONSOLE_CHAT_TLS_CERT).")
+        Path certificate;
+
+        @Option(names = "--tls-key", defaultValue = "${env:CONSOLE_CHAT_TLS_KEY}",
+                description = "PEM private key of --tls-cert, PKCS#8 (BEGIN PRIVATE KEY), RSA or EC "
+                        + "(env CONSOLE_CHAT_TLS_KEY).")
+        Path privateKey;
+
+        @Option(names = "--tls-keystore", defaultValue = "${env:CONSOLE_CHAT_TLS_KEYSTORE}",
+                description = "PKCS#12 key store with the key and certificate chain, instead of the PEM files "
+                        + "(env CONSOLE_CHAT_TLS_KEYSTORE).")
+        Path keyStore;
+
+        @Option(names = "--tls-keystore-password", defaultValue = "${env:CONSOLE_CHAT_TLS_KEYSTORE_PASSWORD:-}",
+                description = "Password of --tls-keystore; prefer the env CONSOLE_CHAT_TLS_KEYSTORE_PASSWORD, "
+                        + "which other users of the machine cannot see in the process list.")
+        String keyStorePassword;
+
+        Tls toTls(CommandSpec spec) {
+            if (keyStore != null) {
+                if (certificate != null || privateKey != null) {
+                    throw new ParameterException(spec.commandLine(),
+                            "use either --tls-keystore or --tls-cert with --tls-key, not both");
+                }
+                return new Tls.Pkcs12(keyStore, keyStorePassword);
+            }
+            if ((certificate == null) != (privateKey == null)) {
+                throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+            }
+            return certificate == null ? new Tls.Off() : new Tls.Pem(certificate, privateKey);
+        }
+    }
+
+    /** The configuration the flags describe. */
+    ServerConfig config() {
         var guest = Duration.ofHours(guestTokenHours);
-        var config = defaults.withHost(host).withPort(port).withDataDir(dataDir)
+        return ServerConfig.defaults().withHost(host).withPort(port).withDataDir(dataDir)
                 .withPresenceGrace(Duration.ofSeconds(presenceGraceSeconds))
                 .withLifetimes(new io.consolechat.server.auth.Accounts.Lifetimes(
-                        guest, guest, Duration.ofDays(registeredTokenDays)));
-        var server = ChatServer.start(config);
+                        guest, guest, Duration.ofDays(registeredTokenDays)))
+                .withLimits(limits.toLimits())
+                .withTls(tls.toTls(spec));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var server = ChatServer.start(config());
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -6,6 +6,9 @@ import io.consolechat.server.auth.PasswordHasher;
 import io.consolechat.server.auth.Tokens;
 import io.consolechat.server.http.ChatApi;
 import io.consolechat.server.http.ErrorMapping;
+import io.consolechat.server.http.Guards;
+import io.consolechat.server.http.JsonErrorHandler;
+import io.consolechat.server.http.Listener;
 import io.consolechat.server.room.Presence;
 import io.consolechat.server.room.Rooms;
 import io.consolechat.server.store.Database;
@@ -29,6 +32,7 @@ public final class ChatServer implements AutoCloseable {
     private final Database database;
     private final Presence presence;
     private final Rooms rooms;
+    private final Listener listener;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
@@ -42,8 +46,11 @@ public final class ChatServer implements AutoCloseable {
         var accounts = new Accounts(store, tokens, new PasswordHasher(), config.lifetimes(), clock);
         this.presence = new Presence(store, config.presenceGrace());
         this.rooms = new Rooms(store, presence, config.subscriptionBuffer());
-        var api = new ChatApi(json, store, rooms, accounts, tokens, clock, config.keepalive());
+        var api = new ChatApi(json, store, rooms, accounts, tokens, clock, config.keepalive(),
+                new Guards(config.limits(), clock));
         var errors = new ErrorMapping(json);
+        var jettyErrors = new JsonErrorHandler(json, config.limits().maxHeaderBytes());
+        this.listener = new Listener(config.host(), config.port(), config.limits(), config.tls());
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -51,6 +58,10 @@ public final class ChatServer implements AutoCloseable {
             // Compression would hold stream lines back until a buffer fills.
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.http.prefer405over404 = true;
+            javalin.jetty.modifyHttpConfiguration(listener::configure);
+            javalin.jetty.addConnector(listener::connector);
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+            javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
             javalin.requestLogger.http((ctx, ms) ->
                     log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
             api.register(javalin.routes);
@@ -75,7 +86,7 @@ public final class ChatServer implements AutoCloseable {
     public static ChatServer start(ServerConfig config, Clock clock) {
         var server = new ChatServer(config, clock);
         try {
-            server.http.start(config.host(), config.port());
+            server.http.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -95,7 +106,7 @@ public final class ChatServer implements AutoCloseable {
         } else if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((listener.secure() ? "https://" : "http://") + host + ":" + port());
     }
 
     /** Ends every stream with its end line, stops HTTP, writes the pending leave events, closes the database. */

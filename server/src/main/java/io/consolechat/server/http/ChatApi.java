@@ -5,11 +5,13 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Json;
 import io.consolechat.protocol.MessageText;
+import io.consolechat.protocol.Names;
 import io.consolechat.protocol.Rooms.Health;
 import io.consolechat.protocol.Rooms.Ok;
 import io.consolechat.protocol.Rooms.RoomSummary;
 import io.consolechat.protocol.Rooms.SendRequest;
 import io.consolechat.protocol.Tokens.LoginRequest;
+import io.consolechat.protocol.Tokens.TokenResponse;
 import io.consolechat.server.ApiException;
 import io.consolechat.server.auth.Accounts;
 import io.consolechat.server.room.Rooms;
@@ -31,20 +33,25 @@ public final class ChatApi {
     private final Accounts accounts;
     private final Authenticator auth;
     private final RoomStream stream;
+    private final Guards guards;
 
     public ChatApi(Json json, Store store, Rooms rooms, Accounts accounts, io.consolechat.server.auth.Tokens tokens,
-                   java.time.Clock clock, java.time.Duration keepalive) {
+                   java.time.Clock clock, java.time.Duration keepalive, Guards guards) {
         this.json = json;
         this.store = store;
         this.rooms = rooms;
         this.accounts = accounts;
         this.auth = new Authenticator(tokens, clock);
         this.stream = new RoomStream(store, rooms, json, keepalive);
+        this.guards = guards;
     }
 
     public void register(RoutesConfig routes) {
         routes.get("/health", ctx -> send(ctx, 200, new Health("ok")));
-        routes.post("/session", ctx -> send(ctx, 200, accounts.anonymous()));
+        routes.post("/session", ctx -> {
+            guards.newToken(ctx);
+            send(ctx, 200, accounts.anonymous());
+        });
         routes.post("/login", this::login);
         routes.post("/logout", this::logout);
         routes.get("/me", ctx -> send(ctx, 200, auth.require(ctx).user()));
@@ -59,8 +66,37 @@ public final class ChatApi {
     private void login(Context ctx) {
         var body = Requests.body(ctx);
         var request = body.length == 0 || isBlank(body) ? new LoginRequest(null, null) : parse(body, LoginRequest.class);
-        var response = accounts.login(request.username(), request.password());
+        // Every login may mint a token, and a password login costs an Argon2 hash: all count.
+        guards.newToken(ctx);
+        var response = request.password() == null
+                ? accounts.login(request.username(), null)
+                : passwordLogin(ctx, request);
         send(ctx, Boolean.TRUE.equals(response.created()) ? 201 : 200, response);
+    }
+
+    /**
+     * A login with a password, under the guessing limits: a locked address or account is refused before
+     * the password is checked. Success clears the account's failures but not the address's, so logging in
+     * to one's own account cannot reset the count of guesses made at others.
+     */
+    private TokenResponse passwordLogin(Context ctx, LoginRequest request) {
+        var username = request.username();
+        if (username == null || !Names.isValidUserName(username)) {
+            return accounts.login(username, request.password());
+        }
+        var address = guards.address(ctx);
+        var throttle = guards.logins();
+        throttle.check(address, username);
+        try {
+            var response = accounts.login(username, request.password());
+            throttle.succeeded(username);
+            return response;
+        } catch (ApiException e) {
+            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
+                throttle.failed(address, username);
+            }
+            throw e;
+        }
     }
 
     private void logout(Context ctx) {
@@ -80,11 +116,17 @@ public final class ChatApi {
     private void streamRoom(Context ctx) throws InterruptedException {
         var session = auth.require(ctx);
         var request = stream.parse(ctx, Requests.room(ctx));
-        stream.serve(ctx, request, session.user());
+        var slot = guards.openStream(ctx, session.user());
+        try {
+            stream.serve(ctx, request, session.user());
+        } finally {
+            slot.close();
+        }
     }
 
     private void sendMessage(Context ctx) {
         var session = auth.require(ctx);
+        guards.send(session.user());
         var room = Requests.room(ctx);
         var text = MessageText.normalize(messageText(ctx));
         MessageText.problem(text).ifPresent(problem -> {

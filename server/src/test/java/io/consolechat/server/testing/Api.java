@@ -23,11 +23,17 @@ public final class Api {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final Json json = new Json();
 
     public Api(URI base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** With a client of the test's own, e.g. one that trusts a test certificate. */
+    public Api(URI base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     public Api(TestServer server) {

@@ -1,12 +1,14 @@
 package io.consolechat.server.testing;
 
 import io.consolechat.server.ChatServer;
+import io.consolechat.server.Limits;
 import io.consolechat.server.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.function.UnaryOperator;
@@ -17,29 +19,46 @@ import java.util.function.UnaryOperator;
  */
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
+    private final Clock clock;
     private ChatServer server;
     private final boolean ownsDataDir;
 
-    private TestServer(ServerConfig config, boolean ownsDataDir) {
+    private TestServer(ServerConfig config, Clock clock, boolean ownsDataDir) {
         this.config = config;
+        this.clock = clock;
         this.ownsDataDir = ownsDataDir;
-        this.server = ChatServer.start(config);
+        this.server = ChatServer.start(config, clock);
     }
 
-    /** Defaults for tests: loopback, port 0, a short presence grace. */
+    /**
+     * Defaults for tests: loopback, port 0, a short presence grace, and sending and login rates high
+     * enough that tests of other things, which make many users and messages from one address, are not
+     * throttled. Tests of the limits set them with {@code config.withLimits(...)}.
+     */
     public static TestServer start() {
         return start(c -> c);
     }
 
     public static TestServer start(UnaryOperator<ServerConfig> customize) {
+        return start(customize, Clock.systemUTC());
+    }
+
+    /** A server whose time comes from {@code clock}, e.g. a {@link ManualClock} that a test moves. */
+    public static TestServer start(UnaryOperator<ServerConfig> customize, Clock clock) {
         try {
             var dir = Files.createTempDirectory("console-chat-test");
             var config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDataDir(dir)
-                    .withPresenceGrace(Duration.ofMillis(300));
-            return new TestServer(customize.apply(config), true);
+                    .withPresenceGrace(Duration.ofMillis(300))
+                    .withLimits(relaxed(Limits.defaults()));
+            return new TestServer(customize.apply(config), clock, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Limits relaxed(Limits limits) {
+        return limits.withSend(Limits.Rate.perSecond(100_000, 100_000))
+                .withTokens(new Limits.Rate(100_000, 100_000, Duration.ofSeconds(1)));
     }
 
     public URI uri() {
@@ -62,7 +81,7 @@ public final class TestServer implements AutoCloseable {
     public void restart() {
         int port = server.port();
         server.close();
-        server = ChatServer.start(config.withPort(port));
+        server = ChatServer.start(config.withPort(port), clock);
     }
 
     /** Stops the server without removing its data. */
@@ -72,7 +91,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts again after {@link #stop()}, on the same data directory and port. */
     public void startAgain() {
-        server = ChatServer.start(config.withPort(server.port()));
+        server = ChatServer.start(config.withPort(server.port()), clock);
     }
 
     @Override

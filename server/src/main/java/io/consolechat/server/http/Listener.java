@@ -1,0 +1,70 @@
+package io.consolechat.server.http;
+
+import io.consolechat.server.Limits;
+import io.consolechat.server.Tls;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The socket the server listens on: plain HTTP or HTTPS, with the idle timeout, the header deadline and
+ * the size limit of request line and headers.
+ */
+public final class Listener {
+    private final String host;
+    private final int port;
+    private final Limits limits;
+    private final Tls tls;
+
+    public Listener(String host, int port, Limits limits, Tls tls) {
+        this.host = host;
+        this.port = port;
+        this.limits = limits;
+        this.tls = tls;
+    }
+
+    public boolean secure() {
+        return !(tls instanceof Tls.Off);
+    }
+
+    /** Limits that apply to every connection, whatever the connector. */
+    public void configure(HttpConfiguration http) {
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+    }
+
+    public ServerConnector connector(Server server, HttpConfiguration http) {
+        var plain = new HttpConnectionFactory(http);
+        ServerConnector connector;
+        if (secure()) {
+            // Host names are not checked against the certificate, so that an IP address or a name the
+            // certificate does not list still works; the client decides whether it trusts the certificate.
+            http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            var tlsFactory = new SslConnectionFactory(sslContext(), HttpVersion.HTTP_1_1.asString());
+            connector = new ServerConnector(server, tlsFactory, plain);
+        } else {
+            connector = new ServerConnector(server, plain);
+        }
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.addBean(new HeaderDeadline(limits.headerTimeout(), connector.getScheduler()));
+        return connector;
+    }
+
+    private SslContextFactory.Server sslContext() {
+        var keys = KeyMaterial.load(tls);
+        var context = new SslContextFactory.Server();
+        context.setKeyStore(keys.keyStore());
+        context.setKeyStorePassword(keys.password());
+        context.setKeyManagerPassword(keys.password());
+        context.setSniRequired(false);
+        return context;
+    }
+}

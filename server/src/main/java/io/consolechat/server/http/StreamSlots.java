@@ -1,0 +1,64 @@
+package io.consolechat.server.http;
+
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.Names;
+import io.consolechat.protocol.User;
+import io.consolechat.server.ApiException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts open streams per user and per client address, so neither can hold more than its share of
+ * connections. Entries exist only while streams are open, so the maps stay as small as the load.
+ */
+final class StreamSlots {
+    private final int perUser;
+    private final int perAddress;
+    private final Map<String, Integer> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
+
+    StreamSlots(int perUser, int perAddress) {
+        this.perUser = perUser;
+        this.perAddress = perAddress;
+    }
+
+    /** A slot held until {@link Slot#close()}; refused with 429 when the user or the address is full. */
+    Slot open(User user, String address) {
+        var userKey = Names.userKey(user.name());
+        if (!acquire(byUser, userKey, perUser)) {
+            throw full("you have " + perUser + " streams open already; close one first");
+        }
+        if (!acquire(byAddress, address, perAddress)) {
+            release(byUser, userKey);
+            throw full("your address has " + perAddress + " streams open already; close one first");
+        }
+        return new Slot(this, userKey, address);
+    }
+
+    /** An open stream's place in the counts. */
+    record Slot(StreamSlots slots, String userKey, String address) implements AutoCloseable {
+        @Override
+        public void close() {
+            slots.release(slots.byUser, userKey);
+            slots.release(slots.byAddress, address);
+        }
+    }
+
+    private static boolean acquire(Map<String, Integer> counts, String key, int max) {
+        var taken = new boolean[1];
+        counts.compute(key, (k, n) -> {
+            int open = n == null ? 0 : n;
+            taken[0] = open < max;
+            return taken[0] ? open + 1 : (n == null ? null : n);
+        });
+        return taken[0];
+    }
+
+    private void release(Map<String, Integer> counts, String key) {
+        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private static ApiException full(String message) {
+        return new ApiException(ErrorCode.RATE_LIMITED, message);
+    }
+}
