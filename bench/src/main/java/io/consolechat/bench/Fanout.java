@@ -34,6 +34,10 @@ final class Fanout implements Workload, Callable<Integer> {
     @Option(names = "--streams-per-user", description = "Listeners sharing one user (default ${DEFAULT-VALUE}).")
     int streamsPerUser = 20;
 
+    @Option(names = "--warmup", description = "Seconds of sending at the same rate before measuring, "
+            + "so the server's JIT has compiled the hot path (default ${DEFAULT-VALUE}).")
+    int warmup = 5;
+
     @Option(names = "--p99-target-ms", hidden = true)
     double p99TargetMs = 50;
 
@@ -72,6 +76,9 @@ final class Fanout implements Workload, Callable<Integer> {
                 throw new IllegalStateException("only " + streams.open() + " of " + listeners
                         + " streams opened; last error: " + streams.lastError());
             }
+            if (warmup > 0) {
+                sending.warmUp().atRate(rate, Duration.ofSeconds(warmup));
+            }
             streams.takeLatencies();
             var meter = UsageMeter.start(server);
             outcome = sending.atRate(rate, Duration.ofSeconds(duration));
@@ -86,6 +93,7 @@ final class Fanout implements Workload, Callable<Integer> {
         double sentPerSecond = outcome.confirmedCount() / (double) duration;
         var figures = new LinkedHashMap<String, Object>();
         figures.put("room", room);
+        figures.put("warmupSeconds", warmup);
         figures.put("senders", senderCount);
         figures.put("listenerUsers", listenerUsers);
         figures.put("sourceAddresses", sources.size());

@@ -27,6 +27,10 @@ final class Ingest implements Workload, Callable<Integer> {
     @Option(names = "--listeners", description = "Streams checking delivery (default ${DEFAULT-VALUE}).")
     int listeners = 1;
 
+    @Option(names = "--warmup", description = "Seconds of sending before measuring, so the server's JIT "
+            + "has compiled the hot path (default ${DEFAULT-VALUE}).")
+    int warmup = 5;
+
     @Override
     public String name() {
         return "ingest";
@@ -58,6 +62,10 @@ final class Ingest implements Workload, Callable<Integer> {
             if (!streams.awaitOpen(listeners, Duration.ofSeconds(60))) {
                 throw new IllegalStateException("streams did not open: " + streams.lastError());
             }
+            if (warmup > 0) {
+                sending.warmUp().asFastAsPossible(Duration.ofSeconds(warmup));
+            }
+            streams.takeLatencies();
             var meter = UsageMeter.start(server);
             outcome = sending.asFastAsPossible(Duration.ofSeconds(duration));
             serverUse = meter.server();
@@ -71,6 +79,7 @@ final class Ingest implements Workload, Callable<Integer> {
         var latency = Result.Latency.ofMicros("from the send to the 201 (durable)", outcome.ackMicros());
         var figures = new LinkedHashMap<String, Object>();
         figures.put("room", room);
+        figures.put("warmupSeconds", warmup);
         figures.put("messagesConfirmed", outcome.confirmedCount());
         figures.put("messagesFailed", outcome.failed());
         figures.put("durableMessagesPerSecond", Report.round(perSecond));

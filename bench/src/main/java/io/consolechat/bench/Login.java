@@ -60,6 +60,8 @@ final class Login implements Workload, Callable<Integer> {
         var sources = options.sources(server, clients);
         var prefix = "b" + Long.toString(System.nanoTime() & 0xffffffffL, 36) + "-";
 
+        // Warm-up: the same calls, unmeasured, so the JIT has compiled them.
+        phase(server, sources, json, Duration.ofSeconds(Math.min(duration, 3)), 200, (calls, client, i) -> calls.session());
         var anonymous = phase(server, sources, json, Duration.ofSeconds(duration), 200,
                 (calls, client, i) -> calls.session());
         var created = phase(server, sources, json, null, 201,

@@ -27,13 +27,29 @@ final class Senders {
     private final Json json;
     private final String room;
     private final List<String> tokens;
+    private final int firstId;
 
     Senders(InetSocketAddress server, SourceAddresses sources, Json json, String room, List<String> tokens) {
+        this(server, sources, json, room, tokens, 0);
+    }
+
+    /**
+     * Senders whose messages carry the ids {@code firstId...}; listeners expecting ids below it ignore them,
+     * which is how a warm-up phase shares the room without counting.
+     */
+    Senders(InetSocketAddress server, SourceAddresses sources, Json json, String room, List<String> tokens,
+            int firstId) {
         this.server = server;
         this.sources = sources;
         this.json = json;
         this.room = room;
         this.tokens = tokens;
+        this.firstId = firstId;
+    }
+
+    /** The same users sending as other ids, for a warm-up whose messages listeners ignore. */
+    Senders warmUp() {
+        return new Senders(server, sources, json, room, tokens, firstId + tokens.size());
     }
 
     int count() {
@@ -88,7 +104,7 @@ final class Senders {
 
         void send(ChatCalls calls, int sender, int n, long sentNanos) throws IOException {
             attempted.incrementAndGet();
-            var response = calls.send(room, tokens.get(sender), new BenchMessage(sender, n, sentNanos).text());
+            var response = calls.send(room, tokens.get(sender), new BenchMessage(firstId + sender, n, sentNanos).text());
             if (response.status() == 201) {
                 ackMicros.recordValue(Math.max(0, (System.nanoTime() - sentNanos) / 1000));
                 synchronized (confirmed[sender]) {

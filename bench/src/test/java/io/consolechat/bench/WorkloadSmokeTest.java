@@ -36,6 +36,7 @@ class WorkloadSmokeTest {
         fanout.listeners = 5;
         fanout.rate = 20;
         fanout.duration = 2;
+        fanout.warmup = 1;
         var result = only(fanout);
 
         long confirmed = (long) result.figures().get("messagesConfirmed");
@@ -76,6 +77,7 @@ class WorkloadSmokeTest {
         var ingest = new Ingest();
         ingest.senders = 2;
         ingest.duration = 1;
+        ingest.warmup = 1;
         var result = only(ingest);
 
         long confirmed = (long) result.figures().get("messagesConfirmed");
