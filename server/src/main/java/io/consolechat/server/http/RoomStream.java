@@ -37,6 +37,7 @@ final class RoomStream {
     private final Rooms rooms;
     private final Json json;
     private final Duration keepalive;
+    private final EncodedEvents encoded = new EncodedEvents();
 
     RoomStream(Store store, Rooms rooms, Json json, Duration keepalive) {
         this.store = store;
@@ -127,7 +128,7 @@ final class RoomStream {
             // Write everything already waiting, then flush once.
             while (event != null) {
                 if (event.seq() > last) {
-                    out.write(format.encode(event));
+                    out.write(encoded.encode(format, event));
                     last = event.seq();
                 }
                 event = subscription.poll();

@@ -1,0 +1,131 @@
+package io.consolechat.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The server a workload runs against: one given by URL, or a fresh one started in its own JVM on a
+ * temporary data directory, so that its CPU time and memory can be read apart from the load side's.
+ */
+final class ServerUnderTest implements AutoCloseable {
+    private static final String READY = "console-chat server listening on ";
+    private static final String MAIN_CLASS = "io.consolechat.app.Main";
+
+    private final URI uri;
+    private final Process process;
+    private final Path dataDir;
+
+    private ServerUnderTest(URI uri, Process process, Path dataDir) {
+        this.uri = uri;
+        this.process = process;
+        this.dataDir = dataDir;
+    }
+
+    static ServerUnderTest external(URI uri) {
+        return new ServerUnderTest(uri, null, null);
+    }
+
+    /**
+     * Starts {@code console-chat server} with this JVM's java and class path, on loopback, port 0 and a new
+     * temporary data directory, and waits for its "listening on" line.
+     */
+    static ServerUnderTest start(List<String> jvmOptions, List<String> serverArgs) throws IOException {
+        var dataDir = Files.createTempDirectory("console-chat-bench");
+        var java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        var command = new ArrayList<String>();
+        command.add(java);
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS,
+                "server", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(serverArgs);
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var ready = new CompletableFuture<URI>();
+        var output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread.ofPlatform().name("server-output").daemon(true).start(() -> {
+            try {
+                for (var line = output.readLine(); line != null; line = output.readLine()) {
+                    int at = line.indexOf(READY);
+                    if (at >= 0 && !ready.isDone()) {
+                        var rest = line.substring(at + READY.length());
+                        int space = rest.indexOf(' ');
+                        ready.complete(URI.create(space < 0 ? rest : rest.substring(0, space)));
+                    } else if (!line.isBlank()) {
+                        System.err.println("server: " + line);
+                    }
+                }
+                ready.completeExceptionally(new IOException("the server exited with " + process.waitFor()));
+            } catch (IOException | InterruptedException e) {
+                ready.completeExceptionally(e);
+            }
+        });
+        try {
+            return new ServerUnderTest(ready.get(60, TimeUnit.SECONDS), process, dataDir);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException | InterruptedException e) {
+            process.destroyForcibly();
+            deleteTree(dataDir);
+            throw new IOException("the server did not start: " + e.getMessage(), e);
+        }
+    }
+
+    URI uri() {
+        return uri;
+    }
+
+    InetSocketAddress address() {
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        return new InetSocketAddress(uri.getHost(), port);
+    }
+
+    /** CPU time and memory of the server, when this started it. */
+    Optional<ProcessStats> stats() {
+        return process == null ? Optional.empty() : Optional.of(ProcessStats.of(process.pid()));
+    }
+
+    /** Stops a server this started, as SIGTERM would (its streams end, the database is closed), and removes its data. */
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(dataDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

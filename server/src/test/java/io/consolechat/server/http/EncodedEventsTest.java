@@ -1,0 +1,44 @@
+package io.consolechat.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consolechat.protocol.Event;
+import io.consolechat.protocol.EventType;
+import io.consolechat.protocol.Json;
+import io.consolechat.protocol.User;
+import io.consolechat.protocol.UserKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EncodedEventsTest {
+    private final Json json = new Json();
+    private final StreamFormat ndjson = new StreamFormat.Ndjson(json);
+    private final StreamFormat sse = new StreamFormat.Sse(json);
+    private final EncodedEvents encoded = new EncodedEvents();
+
+    private static Event message(long seq, String text) {
+        return new Event(EventType.MESSAGE, "lobby", seq, Instant.parse("2026-01-01T00:00:00Z"),
+                new User("bob", UserKind.TEMPORARY), text);
+    }
+
+    @Test
+    void theSameEventIsEncodedOnceAndSharedPerFormat() {
+        var event = message(1, "hi");
+
+        var first = encoded.encode(ndjson, event);
+        var again = encoded.encode(new StreamFormat.Ndjson(json), event);
+
+        assertThat(again).isSameAs(first).isEqualTo(ndjson.encode(event));
+        assertThat(encoded.encode(sse, event)).isEqualTo(sse.encode(event)).isNotEqualTo(first);
+    }
+
+    @Test
+    void distinctEventsNeverShareALine() {
+        for (int seq = 1; seq <= 10_000; seq++) {
+            var event = message(seq, "text " + seq);
+            var line = new String(encoded.encode(ndjson, event), StandardCharsets.UTF_8);
+            assertThat(line).contains("\"seq\":" + seq + ",").contains("text " + seq + "\"");
+        }
+    }
+}
