@@ -1,6 +1,9 @@
 package io.consolechat.server.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.consolechat.server.store.Store;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,13 +17,24 @@ import java.util.Optional;
  * Bearer tokens: 256 random bits, so they cannot be guessed; the store keeps only their SHA-256, and a
  * token is valid while its row exists and has not expired. Nothing is signed, so there is no algorithm
  * a client could choose.
+ *
+ * <p>Known tokens are cached for a short while so that a busy client does not cost a database query per
+ * request. This server is the only one that revokes tokens, and it evicts a token from the cache when it
+ * does; expiry is checked against the clock on every use.
  */
 public final class Tokens {
+    private static final Duration CACHE_TIME = Duration.ofMinutes(5);
+    private static final int CACHE_SIZE = 100_000;
+
     private static final String PREFIX = "cc_";
     private static final int TOKEN_CHARS = PREFIX.length() + 43;
 
     private final SecureRandom random = new SecureRandom();
     private final Store store;
+    private final Cache<String, Store.TokenOwner> known = Caffeine.newBuilder()
+            .maximumSize(CACHE_SIZE)
+            .expireAfterWrite(CACHE_TIME)
+            .build();
 
     public Tokens(Store store) {
         this.store = store;
@@ -43,7 +57,27 @@ public final class Tokens {
             return Optional.empty();
         }
         var hash = hash(token);
-        return store.tokenOwner(hash, now).map(owner -> new Session(owner.user().user(), hash));
+        var owner = known.getIfPresent(hash);
+        if (owner == null) {
+            owner = store.tokenOwner(hash, now).orElse(null);
+            if (owner == null) {
+                return Optional.empty();
+            }
+            known.put(hash, owner);
+        }
+        if (!owner.expiresAt().isAfter(now)) {
+            known.invalidate(hash);
+            return Optional.empty();
+        }
+        return Optional.of(new Session(owner.user().user(), hash));
+    }
+
+    /** Revokes a token at once. */
+    public void revoke(String tokenHash) {
+        known.invalidate(tokenHash);
+        store.deleteToken(tokenHash);
+        // Again: a request that read the row before the delete may have cached it meanwhile.
+        known.invalidate(tokenHash);
     }
 
     static String hash(String token) {

@@ -32,6 +32,7 @@ public final class ChatApi {
     private final Rooms rooms;
     private final Accounts accounts;
     private final Authenticator auth;
+    private final io.consolechat.server.auth.Tokens tokens;
     private final RoomStream stream;
     private final Guards guards;
 
@@ -42,6 +43,7 @@ public final class ChatApi {
         this.rooms = rooms;
         this.accounts = accounts;
         this.auth = new Authenticator(tokens, clock);
+        this.tokens = tokens;
         this.stream = new RoomStream(store, rooms, json, keepalive);
         this.guards = guards;
     }
@@ -101,7 +103,7 @@ public final class ChatApi {
 
     private void logout(Context ctx) {
         var session = auth.require(ctx);
-        store.deleteToken(session.tokenHash());
+        tokens.revoke(session.tokenHash());
         ctx.status(204);
     }
 

@@ -3,7 +3,6 @@ package io.consolechat.server.room;
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.User;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -81,7 +80,7 @@ public final class Subscription {
                 if (left <= 0) {
                     return null;
                 }
-                changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                changed.awaitNanos(left);
             }
             return buffer.pollFirst();
         } finally {
