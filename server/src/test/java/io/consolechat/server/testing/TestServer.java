@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
     private ChatServer server;
+    private int stoppedPort;
     private final boolean ownsDataDir;
 
     private TestServer(ServerConfig config, boolean ownsDataDir) {
@@ -67,12 +68,14 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the server without removing its data. */
     public void stop() {
+        // Read before closing: a stopped Jetty no longer reports the port it had.
+        stoppedPort = server.port();
         server.close();
     }
 
     /** Starts again after {@link #stop()}, on the same data directory and port. */
     public void startAgain() {
-        server = ChatServer.start(config.withPort(server.port()));
+        server = ChatServer.start(config.withPort(stoppedPort));
     }
 
     @Override
