@@ -40,6 +40,7 @@ public final class RoomFollow implements AutoCloseable {
     private volatile long lastSeq;
     private volatile long lastHeard = System.nanoTime();
     private volatile EventStream current;
+    private final java.util.concurrent.atomic.AtomicLong streamsOpened = new java.util.concurrent.atomic.AtomicLong();
 
     private RoomFollow(ChatClient client, Supplier<String> token, String room, Cursor from, RoomListener listener,
                        Settings settings) {
@@ -72,6 +73,11 @@ public final class RoomFollow implements AutoCloseable {
         return lastSeq;
     }
 
+    /** How many streams were opened so far: one per poll and per reconnection. */
+    public long streamsOpened() {
+        return streamsOpened.get();
+    }
+
     private boolean isClosed() {
         return closed.getCount() == 0;
     }
@@ -82,6 +88,7 @@ public final class RoomFollow implements AutoCloseable {
         while (!isClosed()) {
             try (var stream = client.stream(token.get(), room, cursor, settings.pollSeconds())) {
                 current = stream;
+                streamsOpened.incrementAndGet();
                 lastHeard = System.nanoTime();
                 if (isClosed()) {
                     return;
