@@ -12,8 +12,8 @@ public sealed interface ConnectionState {
     record Reconnecting(Duration delay, String reason) implements ConnectionState {
     }
 
-    /** Following stopped for good: a refused token or request, or the follower was closed. */
-    record Offline(String reason) implements ConnectionState {
+    /** Following stopped for good: the server refused the token or the request. */
+    record Offline(ApiError cause) implements ConnectionState {
     }
 
     /** The words for a status line. */

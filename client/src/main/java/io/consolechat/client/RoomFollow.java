@@ -109,7 +109,7 @@ public final class RoomFollow implements AutoCloseable {
                     return;
                 }
                 if (!e.isTransient()) {
-                    listener.onState(new ConnectionState.Offline(e.getMessage()));
+                    listener.onState(new ConnectionState.Offline(e));
                     return;
                 }
                 state = null;
