@@ -47,6 +47,11 @@ public final class ChatClient {
 
     /** A client for {@code server}; with {@code insecure}, any TLS certificate and host name is accepted. */
     public static ChatClient create(ServerAddress server, boolean insecure) {
+        return create(server, insecure, new Json());
+    }
+
+    /** As {@link #create(ServerAddress, boolean)}, sharing a codec (building one costs start-up time). */
+    public static ChatClient create(ServerAddress server, boolean insecure, Json json) {
         var builder = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 // HTTP/1.1: no h2c upgrade round trip, and a stream is one plain chunked response.
@@ -54,7 +59,7 @@ public final class ChatClient {
         if (insecure) {
             builder.sslContext(TrustEverything.sslContext());
         }
-        return new ChatClient(server, builder.build(), new Json());
+        return new ChatClient(server, builder.build(), json);
     }
 
     public ServerAddress server() {

@@ -28,6 +28,7 @@ abstract class ClientCommand implements Callable<Integer> {
     CommandSpec spec;
 
     final ClientEnvironment environment;
+    // One codec per run: an ObjectMapper is the costliest thing a short command builds.
     private final Json json = new Json();
 
     ClientCommand(ClientEnvironment environment) {
@@ -88,7 +89,7 @@ abstract class ClientCommand implements Callable<Integer> {
             err().println("console-chat: warning: --insecure: the server's TLS certificate and host name are not checked");
             err().flush();
         }
-        return ChatClient.create(server(), serverOptions.insecure);
+        return ChatClient.create(server(), serverOptions.insecure, json);
     }
 
     TokenStore tokens() {
