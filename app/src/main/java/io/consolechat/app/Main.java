@@ -8,7 +8,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "A chat system for the terminal.",
-        subcommands = {ServerCommand.class, io.consolechat.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class,
+                io.consolechat.client.cli.ChatCommand.class,
+                io.consolechat.client.cli.SendCommand.class,
+                io.consolechat.client.cli.ListenCommand.class,
+                io.consolechat.client.cli.LoginCommand.class,
+                io.consolechat.client.cli.LogoutCommand.class,
+                io.consolechat.client.cli.RoomsCommand.class,
+                io.consolechat.client.cli.WhoCommand.class,
+                io.consolechat.client.cli.HistoryCommand.class,
+                io.consolechat.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -21,6 +21,7 @@ public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
     private ChatServer server;
+    private int stoppedPort;
     private final boolean ownsDataDir;
 
     private TestServer(ServerConfig config, Clock clock, boolean ownsDataDir) {
@@ -86,12 +87,14 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the server without removing its data. */
     public void stop() {
+        // Read before closing: a stopped Jetty no longer reports the port it had.
+        stoppedPort = server.port();
         server.close();
     }
 
     /** Starts again after {@link #stop()}, on the same data directory and port. */
     public void startAgain() {
-        server = ChatServer.start(config.withPort(server.port()), clock);
+        server = ChatServer.start(config.withPort(stoppedPort), clock);
     }
 
     @Override

@@ -1,0 +1,43 @@
+package io.consolechat.client;
+
+import io.consolechat.protocol.ErrorCode;
+import java.util.Optional;
+
+/**
+ * The server answered with an error. {@code code} is the wire code ({@code invalid_credentials}, ...),
+ * or {@code bad_response} when the answer was not the API's JSON at all.
+ */
+public final class ApiError extends ClientException {
+    public static final String BAD_RESPONSE = "bad_response";
+
+    private final int status;
+    private final String code;
+
+    public ApiError(int status, String code, String message) {
+        super(message, null);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Optional<ErrorCode> errorCode() {
+        return ErrorCode.fromCode(code);
+    }
+
+    /** 401: the credentials or the token were refused. */
+    public boolean isAuthentication() {
+        return status == 401;
+    }
+
+    /** Worth trying again later: the server is overloaded, restarting, or answered garbage. */
+    public boolean isTransient() {
+        return status == 429 || status == 502 || status == 503 || status == 504 || BAD_RESPONSE.equals(code);
+    }
+}

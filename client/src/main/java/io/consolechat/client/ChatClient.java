@@ -1,0 +1,259 @@
+package io.consolechat.client;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.consolechat.protocol.ErrorBody;
+import io.consolechat.protocol.Event;
+import io.consolechat.protocol.Json;
+import io.consolechat.protocol.Rooms.RoomSummary;
+import io.consolechat.protocol.Rooms.SendRequest;
+import io.consolechat.protocol.Tokens.LoginRequest;
+import io.consolechat.protocol.Tokens.TokenResponse;
+import io.consolechat.protocol.User;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import javax.net.ssl.SSLException;
+
+/**
+ * The HTTP API of a console-chat server, one method per endpoint. Stateless about who is logged in:
+ * every authenticated call takes the token. Errors come out as {@link ApiError} (the server said no)
+ * or {@link Unreachable} (no answer).
+ */
+public final class ChatClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ServerAddress server;
+    private final HttpClient http;
+    private final Json json;
+
+    public ChatClient(ServerAddress server, HttpClient http, Json json) {
+        this.server = server;
+        this.http = http;
+        this.json = json;
+    }
+
+    /** A client for {@code server}; with {@code insecure}, any TLS certificate and host name is accepted. */
+    public static ChatClient create(ServerAddress server, boolean insecure) {
+        return create(server, insecure, new Json());
+    }
+
+    /** As {@link #create(ServerAddress, boolean)}, sharing a codec (building one costs start-up time). */
+    public static ChatClient create(ServerAddress server, boolean insecure, Json json) {
+        var builder = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                // HTTP/1.1: no h2c upgrade round trip, and a stream is one plain chunked response.
+                .version(HttpClient.Version.HTTP_1_1);
+        if (insecure) {
+            builder.sslContext(TrustEverything.sslContext());
+        }
+        return new ChatClient(server, builder.build(), json);
+    }
+
+    public ServerAddress server() {
+        return server;
+    }
+
+    public Json json() {
+        return json;
+    }
+
+    /** {@code POST /session}: a new anonymous user. */
+    public TokenResponse session() {
+        return call(request("session", null).POST(HttpRequest.BodyPublishers.noBody()), TokenResponse.class);
+    }
+
+    /**
+     * {@code POST /login}: a name alone is a temporary user, a name and a password a registered one
+     * (created when the name is free; then {@code created} is true).
+     */
+    public TokenResponse login(String username, String password) {
+        var body = json.writeBytes(new LoginRequest(username, password == null || password.isEmpty() ? null : password));
+        return call(jsonRequest("login", null, body), TokenResponse.class);
+    }
+
+    /** {@code POST /logout}: revokes the token at once. */
+    public void logout(String token) {
+        call(request("logout", token).POST(HttpRequest.BodyPublishers.noBody()), Void.class);
+    }
+
+    public User me(String token) {
+        return call(request("me", token).GET(), User.class);
+    }
+
+    /** {@code POST /room/{room}}: returns once the message is stored, with its sequence number. */
+    public Event send(String token, String room, String text) {
+        return call(jsonRequest(roomPath(room), token, json.writeBytes(new SendRequest(text))), Event.class);
+    }
+
+    public void leave(String token, String room) {
+        call(request(roomPath(room) + "/leave", token).POST(HttpRequest.BodyPublishers.noBody()), Void.class);
+    }
+
+    public List<User> members(String token, String room) {
+        return call(request(roomPath(room) + "/members", token).GET(), new TypeReference<List<User>>() { });
+    }
+
+    /** {@code GET /room/{room}/messages}: the last {@code limit} events before {@code before} (else the newest). */
+    public List<Event> messages(String token, String room, OptionalLong before, int limit) {
+        var query = "?limit=" + limit + (before.isPresent() ? "&before=" + before.getAsLong() : "");
+        return call(request(roomPath(room) + "/messages" + query, token).GET(), new TypeReference<List<Event>>() { });
+    }
+
+    public List<RoomSummary> rooms(String token) {
+        return call(request("rooms", token).GET(), new TypeReference<List<RoomSummary>>() { });
+    }
+
+    /**
+     * Opens {@code GET /room/{room}}: events from {@code cursor} on, then live ones, until the server
+     * ends the response after {@code timeoutSeconds} with its end line.
+     */
+    public EventStream stream(String token, String room, Cursor cursor, int timeoutSeconds) {
+        var request = request(roomPath(room) + "?timeout=" + timeoutSeconds + "&" + cursor.query(), token)
+                .header("Accept", "application/x-ndjson")
+                // The request timeout covers the wait for the headers only; the body may last the whole poll.
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            try (var body = response.body()) {
+                throw error(response.statusCode(), body.readNBytes(64 * 1024));
+            } catch (IOException e) {
+                throw unreachable(e);
+            }
+        }
+        return new EventStream(response.body(), json);
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        var builder = HttpRequest.newBuilder(server.resolve(path)).timeout(REQUEST_TIMEOUT);
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private HttpRequest.Builder jsonRequest(String path, String token, byte[] body) {
+        return request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private <T> T call(HttpRequest.Builder request, Class<T> type) {
+        var body = exchange(request);
+        if (type == Void.class) {
+            return null;
+        }
+        try {
+            return json.read(body, type);
+        } catch (IOException | RuntimeException e) {
+            throw badResponse();
+        }
+    }
+
+    private <T> T call(HttpRequest.Builder request, TypeReference<T> type) {
+        var body = exchange(request);
+        try {
+            return json.mapper().readValue(body, type);
+        } catch (IOException | RuntimeException e) {
+            throw badResponse();
+        }
+    }
+
+    /** Sends the request; returns the body of a 2xx answer, throws the server's error otherwise. */
+    private byte[] exchange(HttpRequest.Builder request) {
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() / 100 != 2) {
+                throw error(response.statusCode(), response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted", e);
+        }
+    }
+
+    private ApiError error(int status, byte[] body) {
+        try {
+            var error = json.read(body, ErrorBody.class);
+            if (error != null && error.error() != null) {
+                var message = error.message() == null || error.message().isBlank() ? error.error() : error.message();
+                return new ApiError(status, error.error(), message);
+            }
+        } catch (JacksonException e) {
+            // Not our JSON: a proxy's error page, or not a console-chat server at all.
+        } catch (IOException e) {
+            // Same.
+        }
+        return new ApiError(status, ApiError.BAD_RESPONSE,
+                "HTTP " + status + " from " + server + " without a console-chat error (is this a console-chat server?)");
+    }
+
+    private ApiError badResponse() {
+        return new ApiError(200, ApiError.BAD_RESPONSE,
+                "the answer of " + server + " is not what the console-chat API sends (is this a console-chat server?)");
+    }
+
+    private Unreachable unreachable(IOException e) {
+        return new Unreachable("cannot reach " + server + ": " + describe(e), e);
+    }
+
+    /** A short reason for a network failure; the JDK's exceptions often carry no message at all. */
+    static String describe(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpConnectTimeoutException) {
+                return "connection timed out";
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return "no answer in time";
+            }
+            if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+                return "unknown host";
+            }
+            if (cause instanceof SSLException) {
+                return "TLS failed (" + cause.getMessage() + "); --insecure accepts a self-signed certificate";
+            }
+            if (cause instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** A room name as one path segment: anything but the room-name characters is percent-encoded. */
+    static String roomPath(String room) {
+        var out = new StringBuilder("room/");
+        for (byte b : room.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(String.format("%02X", c));
+            }
+        }
+        return out.toString();
+    }
+}

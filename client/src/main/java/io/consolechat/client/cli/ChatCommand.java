@@ -1,0 +1,63 @@
+package io.consolechat.client.cli;
+
+import io.consolechat.client.RoomFollow;
+import io.consolechat.client.Sanitizer;
+import io.consolechat.client.console.ChatConsole;
+import io.consolechat.client.console.EventView;
+import io.consolechat.client.console.PlainScreen;
+import io.consolechat.client.console.Screen;
+import io.consolechat.client.console.TerminalScreen;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code console-chat chat [ROOM]}: the interactive client. */
+@Command(name = "chat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCode.USAGE,
+        description = {"Chat interactively: /login, /join ROOM, then type; /help lists the commands.",
+                "Without a terminal (a pipe), reads lines from standard input and prints plain lines.",
+                "Honours NO_COLOR."})
+public final class ChatCommand extends ClientCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ROOM", description = "A room to join at once.")
+    String room;
+
+    public ChatCommand() {
+        this(ClientEnvironment.system());
+    }
+
+    public ChatCommand(ClientEnvironment environment) {
+        super(environment);
+    }
+
+    @Override
+    int execute() {
+        var initialRoom = Optional.ofNullable(room).map(this::room);
+        var client = client();
+        var view = new EventView(new Sanitizer(), ZoneId.systemDefault(), !environment.noColor());
+        var console = new ChatConsole(client, tokens(), view, RoomFollow.Settings.standard(), Clock.systemUTC());
+        try (var screen = screen(console)) {
+            console.run(screen, initialRoom);
+        }
+        return ExitCode.OK;
+    }
+
+    private Screen screen(ChatConsole console) {
+        if (!environment.terminal()) {
+            var in = new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8));
+            return new PlainScreen(in, out());
+        }
+        try {
+            var terminal = TerminalBuilder.builder().system(true).name("console-chat").build();
+            return new TerminalScreen(terminal, console.completer());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the terminal: " + e.getMessage(), e);
+        }
+    }
+}

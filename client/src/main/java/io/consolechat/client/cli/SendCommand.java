@@ -1,0 +1,56 @@
+package io.consolechat.client.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code console-chat send ROOM [TEXT...]}: posts TEXT, or each line of stdin. */
+@Command(name = "send", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCode.USAGE,
+        description = {"Send a message to a room: TEXT, or each line of standard input when no TEXT is given.",
+                "Prints nothing on success."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:sent", "1:usage error", "2:server unreachable", "3:authentication refused",
+                "4:request refused (the server's message on stderr)"})
+public final class SendCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "ROOM", description = "The room.")
+    String room;
+
+    @Parameters(index = "1..*", paramLabel = "TEXT", description = "The message; words are joined by spaces.")
+    List<String> words;
+
+    public SendCommand() {
+        this(ClientEnvironment.system());
+    }
+
+    public SendCommand(ClientEnvironment environment) {
+        super(environment);
+    }
+
+    @Override
+    int execute() {
+        var target = room(room);
+        var client = client();
+        var token = token(client);
+        if (words != null && !words.isEmpty()) {
+            client.send(token, target, String.join(" ", words));
+            return ExitCode.OK;
+        }
+        var in = new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8));
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    client.send(token, target, line);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,421 @@
+package io.consolechat.client.console;
+
+import io.consolechat.client.ApiError;
+import io.consolechat.client.ChatClient;
+import io.consolechat.client.ClientException;
+import io.consolechat.client.ConnectionState;
+import io.consolechat.client.Cursor;
+import io.consolechat.client.RoomFollow;
+import io.consolechat.client.RoomListener;
+import io.consolechat.client.SavedLogin;
+import io.consolechat.client.TokenStore;
+import io.consolechat.protocol.Event;
+import io.consolechat.protocol.Names;
+import io.consolechat.protocol.Tokens.TokenResponse;
+import io.consolechat.protocol.User;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+
+/**
+ * The interactive client: reads lines, runs slash commands, sends the rest to the current room, and
+ * shows the room as it streams in (each event once, from the stream: your own messages too).
+ */
+public final class ChatConsole {
+    private static final int JOIN_HISTORY = 20;
+    private static final int HISTORY_PAGE = 20;
+    private static final DateTimeFormatter ACTIVITY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    /** Who this console speaks as. */
+    private record Identity(String token, User user) {
+        static Identity of(TokenResponse response) {
+            return new Identity(response.token(), response.user());
+        }
+    }
+
+    private final ChatClient client;
+    private final TokenStore tokens;
+    private final EventView view;
+    private final RoomFollow.Settings followSettings;
+    private final Clock clock;
+    private final ConcurrentSkipListSet<String> knownRooms = new ConcurrentSkipListSet<>();
+    private final AtomicLong oldestShown = new AtomicLong(Long.MAX_VALUE);
+
+    private Screen screen;
+    private volatile Identity identity;
+    private volatile String room;
+    private volatile ConnectionState connection;
+    private RoomFollow follow;
+
+    public ChatConsole(ChatClient client, TokenStore tokens, EventView view, RoomFollow.Settings followSettings,
+                       Clock clock) {
+        this.client = client;
+        this.tokens = tokens;
+        this.view = view;
+        this.followSettings = followSettings;
+        this.clock = clock;
+    }
+
+    /** The completer for a terminal screen: commands, and the rooms this console has seen. */
+    public org.jline.reader.Completer completer() {
+        return new CommandCompleter(() -> (Collection<String>) knownRooms);
+    }
+
+    /**
+     * Runs until /quit, Ctrl-D or the end of the input. Fails with {@link ClientException} only when
+     * the server cannot be reached at the start (nothing to show then).
+     */
+    public void run(Screen screen, Optional<String> initialRoom) {
+        this.screen = screen;
+        identity = startIdentity();
+        screen.show(view.notice("connected to " + client.server() + " as " + describe(identity.user())
+                + "; /help lists the commands"));
+        refreshRooms();
+        updateStatus();
+        initialRoom.ifPresentOrElse(this::join,
+                () -> screen.show(view.notice("join a room with /join ROOM (/rooms lists them)")));
+        try {
+            loop();
+        } finally {
+            leaveRoom();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            String line;
+            try {
+                line = screen.readLine(prompt());
+            } catch (Screen.Interrupted e) {
+                return;
+            }
+            if (line == null) {
+                return;
+            }
+            try {
+                if (!handle(line.strip().isEmpty() ? "" : line)) {
+                    return;
+                }
+            } catch (ClientException e) {
+                screen.show(view.problem(e.getMessage()));
+            }
+        }
+    }
+
+    /** Runs one input line; false means quit. */
+    private boolean handle(String line) {
+        if (line.isEmpty()) {
+            return true;
+        }
+        if (line.startsWith("//")) {
+            send(line.substring(1));
+            return true;
+        }
+        if (!line.startsWith("/")) {
+            send(line);
+            return true;
+        }
+        var parts = line.strip().split("\\s+", 2);
+        var argument = parts.length > 1 ? parts[1].strip() : "";
+        var command = SlashCommand.of(parts[0]);
+        if (command.isEmpty()) {
+            screen.show(view.problem("unknown command " + view.sanitizer().line(parts[0])
+                    + "; /help lists the commands (//text sends a line starting with /)"));
+            return true;
+        }
+        switch (command.get()) {
+            case JOIN -> join(argument);
+            case LEAVE -> leave();
+            case ROOMS -> rooms();
+            case WHO -> who();
+            case HISTORY -> history(argument);
+            case LOGIN -> login(argument);
+            case LOGOUT -> logout();
+            case ME -> screen.show(view.notice("you are " + describe(identity.user()) + " on " + client.server()));
+            case HELP -> help();
+            case QUIT -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Identity startIdentity() {
+        var saved = tokens.load(client.server()).filter(login -> !login.isExpired(clock.instant()));
+        if (saved.isPresent()) {
+            try {
+                return new Identity(saved.get().token(), client.me(saved.get().token()));
+            } catch (ApiError e) {
+                if (!e.isAuthentication()) {
+                    throw e;
+                }
+                tokens.remove(client.server());
+                screen.show(view.notice("the saved login is no longer valid; continuing anonymously"));
+            }
+        }
+        return Identity.of(client.session());
+    }
+
+    private void send(String text) {
+        var current = room;
+        if (current == null) {
+            screen.show(view.problem("you are in no room: /join ROOM first (/rooms lists them)"));
+            return;
+        }
+        // Not echoed here: the message appears once, when the stream brings it back.
+        client.send(identity.token(), current, text);
+    }
+
+    private void join(String argument) {
+        var name = Names.roomName(argument);
+        if (name.isEmpty()) {
+            screen.show(view.problem("usage: /join ROOM (letters, digits, - and _, up to 64)"));
+            return;
+        }
+        leaveRoom();
+        oldestShown.set(Long.MAX_VALUE);
+        follow(name.get(), Cursor.recent(JOIN_HISTORY));
+        knownRooms.add(name.get());
+        screen.show(view.notice("you are in " + name.get() + "; recent messages follow"));
+    }
+
+    private void follow(String name, Cursor from) {
+        room = name;
+        follow = RoomFollow.start(client, () -> identity.token(), name, from, new Listener(name), followSettings);
+        updateStatus();
+    }
+
+    private void leave() {
+        if (room == null) {
+            screen.show(view.problem("you are in no room"));
+            return;
+        }
+        var left = room;
+        leaveRoom();
+        screen.show(view.notice("you left " + left));
+    }
+
+    /** Stops following the current room and tells the server at once, so others see the leave now. */
+    private void leaveRoom() {
+        var current = room;
+        if (current == null) {
+            return;
+        }
+        follow.close();
+        follow = null;
+        room = null;
+        connection = null;
+        updateStatus();
+        try {
+            client.leave(identity.token(), current);
+        } catch (ClientException e) {
+            // The server notes the leave by itself after the grace period.
+        }
+    }
+
+    private void rooms() {
+        var rooms = client.rooms(identity.token());
+        if (rooms.isEmpty()) {
+            screen.show(view.notice("no rooms yet: /join ROOM makes one"));
+            return;
+        }
+        var zone = ZoneId.systemDefault();
+        for (var summary : rooms) {
+            var name = view.sanitizer().line(summary.name());
+            knownRooms.add(summary.name());
+            var active = summary.lastActivity() == null ? "-" : ACTIVITY.format(summary.lastActivity().atZone(zone));
+            screen.show(new AttributedString(String.format("%-24s %4d %s  last active %s", name, summary.members(),
+                    summary.members() == 1 ? "member " : "members", active)));
+        }
+    }
+
+    private void refreshRooms() {
+        try {
+            client.rooms(identity.token()).forEach(r -> knownRooms.add(r.name()));
+        } catch (ClientException e) {
+            // Completion works without them.
+        }
+    }
+
+    private void who() {
+        var current = room;
+        if (current == null) {
+            screen.show(view.problem("you are in no room"));
+            return;
+        }
+        var members = client.members(identity.token(), current);
+        var line = new AttributedStringBuilder().append("in " + current + " (" + members.size() + "): ",
+                AttributedStyle.DEFAULT.faint());
+        for (int i = 0; i < members.size(); i++) {
+            line.append(i == 0 ? "" : ", ").append(view.name(members.get(i)));
+        }
+        screen.show(line.toAttributedString());
+    }
+
+    private void history(String argument) {
+        var current = room;
+        if (current == null) {
+            screen.show(view.problem("you are in no room"));
+            return;
+        }
+        int count;
+        try {
+            count = argument.isEmpty() ? HISTORY_PAGE : Integer.parseInt(argument);
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 1 || count > 500) {
+            screen.show(view.problem("usage: /history [N] with N from 1 to 500"));
+            return;
+        }
+        long oldest = oldestShown.get();
+        var before = oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest);
+        var events = client.messages(identity.token(), current, before, count);
+        if (events.isEmpty()) {
+            screen.show(view.notice("no earlier messages in " + current));
+            return;
+        }
+        screen.show(view.notice(events.size() + " earlier events of " + current + ":"));
+        events.forEach(this::showEvent);
+        screen.show(view.notice("end of the earlier events"));
+    }
+
+    private void login(String argument) {
+        if (!Names.isValidUserName(argument)) {
+            screen.show(view.problem("usage: /login NAME (2 to 32 of A-Z a-z 0-9 _ -, not starting with anon-)"));
+            return;
+        }
+        var password = screen.readSecret("password for " + argument + " (empty: temporary user): ");
+        if (password == null) {
+            screen.show(view.notice("login cancelled"));
+            return;
+        }
+        TokenResponse response;
+        try {
+            response = client.login(argument, password);
+        } catch (ApiError e) {
+            screen.show(view.problem("login refused: " + e.getMessage() + "; you are still "
+                    + describe(identity.user())));
+            return;
+        }
+        if (Boolean.TRUE.equals(response.created())) {
+            screen.show(view.notice("account " + view.sanitizer().line(response.user().name()) + " created"));
+        }
+        tokens.save(client.server(), SavedLogin.of(response));
+        become(Identity.of(response));
+    }
+
+    private void logout() {
+        var old = identity;
+        var fresh = Identity.of(client.session());
+        var rejoin = room;
+        long last = follow == null ? 0 : follow.lastSeq();
+        leaveRoom();
+        try {
+            client.logout(old.token());
+        } catch (ApiError e) {
+            // Already expired or revoked: logged out either way.
+        }
+        tokens.load(client.server()).filter(saved -> saved.token().equals(old.token()))
+                .ifPresent(saved -> tokens.remove(client.server()));
+        identity = fresh;
+        screen.show(view.notice("logged out; you are now " + describe(fresh.user())));
+        if (rejoin != null) {
+            follow(rejoin, Cursor.after(last));
+        }
+        updateStatus();
+    }
+
+    /** Switches user; the current room is left as the old user and entered as the new one. */
+    private void become(Identity next) {
+        var rejoin = room;
+        long last = follow == null ? 0 : follow.lastSeq();
+        leaveRoom();
+        identity = next;
+        screen.show(view.notice("you are " + describe(next.user())));
+        if (rejoin != null) {
+            follow(rejoin, Cursor.after(last));
+        }
+        updateStatus();
+    }
+
+    private void help() {
+        for (var command : SlashCommand.values()) {
+            screen.show(new AttributedString(String.format("%-14s %s", command.usage(), command.help())));
+        }
+        screen.show(new AttributedString(String.format("%-14s %s", "//text", "send a line that starts with /")));
+        screen.show(new AttributedString(String.format("%-14s %s", "text", "send text to the current room")));
+    }
+
+    private void showEvent(Event event) {
+        oldestShown.accumulateAndGet(event.seq(), Math::min);
+        view.render(event).forEach(screen::show);
+    }
+
+    private String describe(User user) {
+        var kind = user.kind().wireName();
+        return view.name(user).toString() + " (" + kind + ")";
+    }
+
+    private String prompt() {
+        var current = room;
+        return (current == null ? "" : current) + "> ";
+    }
+
+    private void updateStatus() {
+        var current = room;
+        var user = identity == null ? null : identity.user();
+        var line = new AttributedStringBuilder().style(AttributedStyle.INVERSE)
+                .append(" ").append(client.server().toString())
+                .append(" | ").append(user == null ? "-" : describe(user))
+                .append(" | ").append(current == null ? "no room" : current)
+                .append(" | ").append(current == null || connection == null ? "-" : connection.describe()).append(" ");
+        screen.status(line.toAttributedString());
+    }
+
+    /** Events and state changes of the followed room, on the follower's thread. */
+    private final class Listener implements RoomListener {
+        private final String followed;
+
+        Listener(String followed) {
+            this.followed = followed;
+        }
+
+        @Override
+        public void onEvent(Event event) {
+            if (followed.equals(room)) {
+                showEvent(event);
+            }
+        }
+
+        @Override
+        public void onState(ConnectionState state) {
+            if (!followed.equals(room)) {
+                return;
+            }
+            var before = connection;
+            connection = state;
+            switch (state) {
+                case ConnectionState.Reconnecting r when before instanceof ConnectionState.Connected ->
+                        screen.show(view.notice("connection lost (" + view.sanitizer().line(r.reason())
+                                + "); reconnecting"));
+                case ConnectionState.Connected c when before instanceof ConnectionState.Reconnecting ->
+                        screen.show(view.notice("reconnected; nothing was missed"));
+                case ConnectionState.Offline o ->
+                        screen.show(view.problem("stopped following " + followed + ": "
+                                + view.sanitizer().line(o.cause().getMessage())));
+                default -> {
+                }
+            }
+            updateStatus();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.consolechat.client.console;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.LineReader;
+import org.jline.reader.ParsedLine;
+
+/** Tab completion: the slash commands, and room names after {@code /join}. */
+final class CommandCompleter implements Completer {
+    private final Supplier<Collection<String>> rooms;
+
+    CommandCompleter(Supplier<Collection<String>> rooms) {
+        this.rooms = rooms;
+    }
+
+    @Override
+    public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        if (line.wordIndex() == 0 && line.word().startsWith("/")) {
+            for (var command : SlashCommand.values()) {
+                candidates.add(new Candidate(command.word(), command.word(), null, command.help(), null, null, true));
+            }
+        } else if (line.wordIndex() == 1 && SlashCommand.JOIN.word().equals(line.words().getFirst())) {
+            for (var room : rooms.get()) {
+                candidates.add(new Candidate(room));
+            }
+        }
+    }
+}
