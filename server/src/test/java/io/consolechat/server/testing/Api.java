@@ -1,7 +1,12 @@
 package io.consolechat.server.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consolechat.protocol.Event;
 import io.consolechat.protocol.Json;
+import io.consolechat.protocol.StreamItem;
+import io.consolechat.protocol.User;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -46,6 +52,39 @@ public final class Api {
 
         public String error() {
             return json().path("error").asText();
+        }
+
+        /** The body read as {@code type}, e.g. {@code new TypeReference<List<Event>>() {}}. */
+        public <T> T as(TypeReference<T> type) {
+            try {
+                return new Json().mapper().readValue(body, type);
+            } catch (IOException e) {
+                throw new AssertionError("not a " + type.getType() + " (" + status + "): " + body, e);
+            }
+        }
+
+        /** The body as a JSON array of events ({@code /room/x/messages}). */
+        public List<Event> events() {
+            return as(new TypeReference<>() { });
+        }
+
+        /** The body as a user ({@code /me}). */
+        public User user() {
+            return as(new TypeReference<>() { });
+        }
+
+        /** The body as a JSON array of users ({@code /room/x/members}). */
+        public List<User> users() {
+            return as(new TypeReference<>() { });
+        }
+    }
+
+    /** One line of a room stream as the protocol object it encodes: an event, the end line or a keepalive. */
+    public static StreamItem item(String line) {
+        try {
+            return new Json().readStreamItem(line);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not a stream line: " + line, e);
         }
     }
 
@@ -98,6 +137,18 @@ public final class Api {
             throw new AssertionError("POST /session: " + reply);
         }
         return reply.json().path("token").asText();
+    }
+
+    /** {@code POST /login} with the fields that are not null, whatever the answer. */
+    public Reply loginReply(String username, String password) {
+        var fields = new LinkedHashMap<String, String>();
+        if (username != null) {
+            fields.put("username", username);
+        }
+        if (password != null) {
+            fields.put("password", password);
+        }
+        return post("/login", null, json.write(fields));
     }
 
     /** Logs in (or registers) and returns the token; fails the test on anything else. */
@@ -175,6 +226,31 @@ public final class Api {
                 return null;
             }
             return line;
+        }
+
+        /** The next line as a protocol object (NDJSON streams), or null at the end of the stream. */
+        public StreamItem nextItem(Duration timeout) throws InterruptedException {
+            var line = nextLine(timeout);
+            return line == null ? null : item(line);
+        }
+
+        /** The next event, skipping keepalive lines; fails on the end line or the end of the stream. */
+        public Event nextEvent(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                var item = nextItem(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (item instanceof Event event) {
+                    return event;
+                }
+                if (!(item instanceof StreamItem.Keepalive)) {
+                    throw new AssertionError("expected an event, got " + item);
+                }
+            }
+        }
+
+        /** Every line up to the end of the stream as protocol objects (NDJSON streams). */
+        public List<StreamItem> itemsToEnd(Duration timeout) throws InterruptedException {
+            return readToEnd(timeout).stream().map(Api::item).toList();
         }
 
         /** Every line up to the end of the stream, which must come within {@code timeout}. */
