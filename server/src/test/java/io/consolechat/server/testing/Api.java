@@ -63,6 +63,11 @@ public final class Api {
             }
         }
 
+        /** The body as one event ({@code POST /room/x}). */
+        public Event event() {
+            return as(new TypeReference<>() { });
+        }
+
         /** The body as a JSON array of events ({@code /room/x/messages}). */
         public List<Event> events() {
             return as(new TypeReference<>() { });
@@ -165,6 +170,15 @@ public final class Api {
 
     public Reply sendText(String room, String token, String text) {
         return post("/room/" + room, token, json.write(java.util.Map.of("text", text)));
+    }
+
+    /** Sends a message and returns the stored event; fails the test unless the server answers 201. */
+    public Event sendMessage(String room, String token, String text) {
+        var reply = sendText(room, token, text);
+        if (reply.status() != 201) {
+            throw new AssertionError("POST /room/" + room + ": " + reply);
+        }
+        return reply.event();
     }
 
     /** Opens a stream; lines arrive in the returned {@link Stream} as they are read. */
