@@ -51,6 +51,7 @@ public final class ChatServer implements AutoCloseable {
             // Compression would hold stream lines back until a buffer fills.
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.http.prefer405over404 = true;
+            javalin.jetty.modifyServer(jetty -> jetty.setErrorHandler(errors.jettyErrorHandler()));
             javalin.requestLogger.http((ctx, ms) ->
                     log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
             api.register(javalin.routes);

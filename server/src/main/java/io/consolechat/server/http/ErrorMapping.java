@@ -8,7 +8,16 @@ import io.consolechat.server.store.StoreException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +57,32 @@ public final class ErrorMapping {
                 write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
             }
         });
+    }
+
+    /**
+     * Jetty's own error handler: what Jetty refuses before any route is reached (a malformed or overlong URI,
+     * oversized headers) would otherwise get an HTML page.
+     */
+    public ErrorHandler jettyErrorHandler() {
+        return new ErrorHandler() {
+            @Override
+            protected void generateResponse(Request request, Response response, int code, String message,
+                                            Throwable cause, Callback callback) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.write(true, ByteBuffer.wrap(jettyBody(code, message)), callback);
+            }
+
+            @Override
+            public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+                fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+                return ByteBuffer.wrap(jettyBody(status, reason));
+            }
+        };
+    }
+
+    private byte[] jettyBody(int status, String message) {
+        var text = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
+        return json.writeBytes(ErrorBody.of(byStatus(status), text));
     }
 
     private static boolean isJsonError(Context ctx) {
