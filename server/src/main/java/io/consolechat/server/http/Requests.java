@@ -52,6 +52,20 @@ final class Requests {
         }
     }
 
+    /**
+     * The message in a {@code text/plain} body, without the line end that {@code echo} or a file leaves. Only
+     * spaces, tabs and line ends go: {@link String#stripTrailing()} would also drop control characters such as
+     * U+001F, which must be refused instead.
+     */
+    static String plainText(byte[] body) {
+        var text = utf8(body);
+        int end = text.length();
+        while (end > 0 && " \t\r\n".indexOf(text.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
     /** A whole-number query parameter within {@code [min, max]}, or the default when absent. */
     static long number(Context ctx, String name, long fallback, long min, long max) {
         var raw = ctx.queryParam(name);
