@@ -30,7 +30,10 @@ public final class Api {
 
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Json json = new Json();
+    /** Thread-safe once built; building one per line would cost more than the rest of a stream test. */
+    private static final Json JSON = new Json();
+
+    private final Json json = JSON;
 
     public Api(URI base) {
         this.base = base;
@@ -44,7 +47,7 @@ public final class Api {
     public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
         public JsonNode json() {
             try {
-                return new Json().mapper().readTree(body);
+                return JSON.mapper().readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("not JSON (" + status + "): " + body, e);
             }
@@ -57,7 +60,7 @@ public final class Api {
         /** The body read as {@code type}, e.g. {@code new TypeReference<List<Event>>() {}}. */
         public <T> T as(TypeReference<T> type) {
             try {
-                return new Json().mapper().readValue(body, type);
+                return JSON.mapper().readValue(body, type);
             } catch (IOException e) {
                 throw new AssertionError("not a " + type.getType() + " (" + status + "): " + body, e);
             }
@@ -87,7 +90,7 @@ public final class Api {
     /** One line of a room stream as the protocol object it encodes: an event, the end line or a keepalive. */
     public static StreamItem item(String line) {
         try {
-            return new Json().readStreamItem(line);
+            return JSON.readStreamItem(line);
         } catch (JsonProcessingException e) {
             throw new AssertionError("not a stream line: " + line, e);
         }
