@@ -87,6 +87,13 @@ public final class Api {
         }
     }
 
+    /** The field names of a JSON object, in the order they were written. */
+    public static List<String> fieldNames(JsonNode node) {
+        var names = new ArrayList<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** One line of a room stream as the protocol object it encodes: an event, the end line or a keepalive. */
     public static StreamItem item(String line) {
         try {
