@@ -101,6 +101,8 @@ class RoomsApiTest {
         assertThat(api.get("/room/paged/messages?limit=2", token).events()).extracting(Event::text)
                 .containsExactly("m9", "m10");
         assertThat(seqs("/room/never-used/messages")).isEmpty();
+        // The largest cursor there is, as its error message promises.
+        assertThat(seqs("/room/paged/messages?limit=1&before=" + Long.MAX_VALUE)).containsExactly(10L);
     }
 
     @Test
@@ -114,7 +116,7 @@ class RoomsApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"limit=501", "limit=-1", "limit=x", "limit=", "before=0", "before=-3", "before=x",
-            "before=1.5"})
+            "before=1.5", "before=9223372036854775808", "before=99999999999999999999"})
     void badMessagesParametersAreInvalidRequests(String query) {
         assertError(api.get("/room/paged/messages?" + query, token), ErrorCode.INVALID_REQUEST);
     }

@@ -124,6 +124,12 @@ class StreamTest {
             assertThat(events(items)).extracting(Event::text).containsExactly("m4", "m5", null);
             assertThat(endOf(items).since()).isEqualTo(6);
         }
+        // The largest cursor allowed is read, not refused; nothing lies beyond it.
+        try (var stream = api.stream("/room/after?timeout=0&since=" + (Long.MAX_VALUE - 1), sender)) {
+            assertThat(stream.status()).isEqualTo(200);
+            var items = stream.itemsToEnd(SOON);
+            assertThat(items.getLast()).isInstanceOf(StreamItem.End.class);
+        }
     }
 
     @Test
@@ -272,8 +278,8 @@ class StreamTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"timeout=-1", "timeout=3601", "timeout=abc", "timeout=1.5", "timeout=", "timeout=1e2",
-            "timeout=99999999999999999999", "since=-1", "since=x", "since=", "since=1e3", "history=501",
-            "history=-1", "history=ten", "history=2.0"})
+            "timeout=99999999999999999999", "since=-1", "since=x", "since=", "since=1e3", "since=9223372036854775807",
+            "since=9999999999999999999", "history=501", "history=-1", "history=ten", "history=2.0"})
     void badParametersAreInvalidRequests(String query) {
         var token = api.anonymousToken();
         assertError(api.get("/room/params?" + query, token), ErrorCode.INVALID_REQUEST);
