@@ -150,7 +150,7 @@ public final class ChatApi {
         var type = mediaType(ctx.req().getContentType());
         var body = Requests.body(ctx);
         return switch (type) {
-            case "text/plain" -> Requests.utf8(body).stripTrailing();
+            case "text/plain" -> Requests.plainText(body);
             case "", "application/json" -> {
                 var request = parse(body, SendRequest.class);
                 if (request.text() == null) {

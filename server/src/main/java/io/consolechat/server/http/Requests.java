@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /** Reading what a request carries: bounded bodies, strict numeric parameters, the room name. */
 final class Requests {
     static final int MAX_BODY_BYTES = 64 * 1024;
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
     private Requests() {
     }
@@ -52,6 +52,20 @@ final class Requests {
         }
     }
 
+    /**
+     * The message in a {@code text/plain} body, without the line end that {@code echo} or a file leaves. Only
+     * spaces, tabs and line ends go: {@link String#stripTrailing()} would also drop control characters such as
+     * U+001F, which must be refused instead.
+     */
+    static String plainText(byte[] body) {
+        var text = utf8(body);
+        int end = text.length();
+        while (end > 0 && " \t\r\n".indexOf(text.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
     /** A whole-number query parameter within {@code [min, max]}, or the default when absent. */
     static long number(Context ctx, String name, long fallback, long min, long max) {
         var raw = ctx.queryParam(name);
@@ -62,7 +76,13 @@ final class Requests {
         if (!DIGITS.matcher(raw).matches()) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be a whole number from " + min + " to " + max);
         }
-        long value = Long.parseLong(raw);
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            // Nineteen digits can still be past Long.MAX_VALUE, which is past every maximum.
+            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
+        }
         if (value < min || value > max) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
         }

@@ -1,7 +1,12 @@
 package io.consolechat.server.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consolechat.protocol.Event;
 import io.consolechat.protocol.Json;
+import io.consolechat.protocol.StreamItem;
+import io.consolechat.protocol.User;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,7 +30,10 @@ public final class Api {
 
     private final URI base;
     private final HttpClient http;
-    private final Json json = new Json();
+    /** Thread-safe once built; building one per line would cost more than the rest of a stream test. */
+    private static final Json JSON = new Json();
+
+    private final Json json = JSON;
 
     public Api(URI base) {
         this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
@@ -44,7 +53,7 @@ public final class Api {
     public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
         public JsonNode json() {
             try {
-                return new Json().mapper().readTree(body);
+                return JSON.mapper().readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("not JSON (" + status + "): " + body, e);
             }
@@ -52,6 +61,51 @@ public final class Api {
 
         public String error() {
             return json().path("error").asText();
+        }
+
+        /** The body read as {@code type}, e.g. {@code new TypeReference<List<Event>>() {}}. */
+        public <T> T as(TypeReference<T> type) {
+            try {
+                return JSON.mapper().readValue(body, type);
+            } catch (IOException e) {
+                throw new AssertionError("not a " + type.getType() + " (" + status + "): " + body, e);
+            }
+        }
+
+        /** The body as one event ({@code POST /room/x}). */
+        public Event event() {
+            return as(new TypeReference<>() { });
+        }
+
+        /** The body as a JSON array of events ({@code /room/x/messages}). */
+        public List<Event> events() {
+            return as(new TypeReference<>() { });
+        }
+
+        /** The body as a user ({@code /me}). */
+        public User user() {
+            return as(new TypeReference<>() { });
+        }
+
+        /** The body as a JSON array of users ({@code /room/x/members}). */
+        public List<User> users() {
+            return as(new TypeReference<>() { });
+        }
+    }
+
+    /** The field names of a JSON object, in the order they were written. */
+    public static List<String> fieldNames(JsonNode node) {
+        var names = new ArrayList<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** One line of a room stream as the protocol object it encodes: an event, the end line or a keepalive. */
+    public static StreamItem item(String line) {
+        try {
+            return JSON.readStreamItem(line);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not a stream line: " + line, e);
         }
     }
 
@@ -106,6 +160,18 @@ public final class Api {
         return reply.json().path("token").asText();
     }
 
+    /** {@code POST /login} with the fields that are not null, whatever the answer. */
+    public Reply loginReply(String username, String password) {
+        var fields = new LinkedHashMap<String, String>();
+        if (username != null) {
+            fields.put("username", username);
+        }
+        if (password != null) {
+            fields.put("password", password);
+        }
+        return post("/login", null, json.write(fields));
+    }
+
     /** Logs in (or registers) and returns the token; fails the test on anything else. */
     public String login(String username, String password) {
         var body = password == null
@@ -120,6 +186,15 @@ public final class Api {
 
     public Reply sendText(String room, String token, String text) {
         return post("/room/" + room, token, json.write(java.util.Map.of("text", text)));
+    }
+
+    /** Sends a message and returns the stored event; fails the test unless the server answers 201. */
+    public Event sendMessage(String room, String token, String text) {
+        var reply = sendText(room, token, text);
+        if (reply.status() != 201) {
+            throw new AssertionError("POST /room/" + room + ": " + reply);
+        }
+        return reply.event();
     }
 
     /** Opens a stream; lines arrive in the returned {@link Stream} as they are read. */
@@ -181,6 +256,31 @@ public final class Api {
                 return null;
             }
             return line;
+        }
+
+        /** The next line as a protocol object (NDJSON streams), or null at the end of the stream. */
+        public StreamItem nextItem(Duration timeout) throws InterruptedException {
+            var line = nextLine(timeout);
+            return line == null ? null : item(line);
+        }
+
+        /** The next event, skipping keepalive lines; fails on the end line or the end of the stream. */
+        public Event nextEvent(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                var item = nextItem(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (item instanceof Event event) {
+                    return event;
+                }
+                if (!(item instanceof StreamItem.Keepalive)) {
+                    throw new AssertionError("expected an event, got " + item);
+                }
+            }
+        }
+
+        /** Every line up to the end of the stream as protocol objects (NDJSON streams). */
+        public List<StreamItem> itemsToEnd(Duration timeout) throws InterruptedException {
+            return readToEnd(timeout).stream().map(Api::item).toList();
         }
 
         /** Every line up to the end of the stream, which must come within {@code timeout}. */

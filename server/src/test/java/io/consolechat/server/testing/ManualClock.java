@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until the test moves it. */
+/** A clock that stands still until a test moves it, so that expiry can be tested without waiting. */
 public final class ManualClock extends Clock {
     private final AtomicReference<Instant> now;
 
@@ -15,13 +15,13 @@ public final class ManualClock extends Clock {
         this.now = new AtomicReference<>(start);
     }
 
-    /** Starts at the current time, so timestamps the server writes still look real. */
+    /** Starts at the current time, cut to milliseconds as the store keeps it. */
     public ManualClock() {
-        this(Instant.now());
+        this(Instant.ofEpochMilli(System.currentTimeMillis()));
     }
 
     public void advance(Duration duration) {
-        now.updateAndGet(t -> t.plus(duration));
+        now.updateAndGet(instant -> instant.plus(duration));
     }
 
     @Override
@@ -36,6 +36,9 @@ public final class ManualClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("a manual clock is always UTC");
+        if (!zone.equals(ZoneOffset.UTC)) {
+            throw new UnsupportedOperationException("a manual clock runs in UTC only");
+        }
+        return this;
     }
 }

@@ -21,7 +21,7 @@ public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
     private ChatServer server;
-    private int stoppedPort;
+    private int port;
     private final boolean ownsDataDir;
 
     private TestServer(ServerConfig config, Clock clock, boolean ownsDataDir) {
@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
         this.clock = clock;
         this.ownsDataDir = ownsDataDir;
         this.server = ChatServer.start(config, clock);
+        this.port = server.port();
     }
 
     /**
@@ -44,7 +45,7 @@ public final class TestServer implements AutoCloseable {
         return start(customize, Clock.systemUTC());
     }
 
-    /** A server whose time comes from {@code clock}, e.g. a {@link ManualClock} that a test moves. */
+    /** A server that reads the time from {@code clock} (token expiry, event times), e.g. a {@link ManualClock}. */
     public static TestServer start(UnaryOperator<ServerConfig> customize, Clock clock) {
         try {
             var dir = Files.createTempDirectory("console-chat-test");
@@ -67,7 +68,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return port;
     }
 
     public Path dataDir() {
@@ -80,7 +81,6 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the server (as on SIGTERM) and starts a new one on the same data directory and port. */
     public void restart() {
-        int port = server.port();
         server.close();
         server = ChatServer.start(config.withPort(port), clock);
     }
@@ -88,13 +88,13 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server without removing its data. */
     public void stop() {
         // Read before closing: a stopped Jetty no longer reports the port it had.
-        stoppedPort = server.port();
+        port = server.port();
         server.close();
     }
 
     /** Starts again after {@link #stop()}, on the same data directory and port. */
     public void startAgain() {
-        server = ChatServer.start(config.withPort(stoppedPort), clock);
+        server = ChatServer.start(config.withPort(port), clock);
     }
 
     @Override
