@@ -3,6 +3,7 @@ package io.consolechat.server.testing;
 import io.consolechat.server.ChatServer;
 import io.consolechat.server.Limits;
 import io.consolechat.server.ServerConfig;
+import io.consolechat.server.auth.LoginThrottle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,9 +34,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Defaults for tests: loopback, port 0, a short presence grace, and sending and login rates high
-     * enough that tests of other things, which make many users and messages from one address, are not
-     * throttled. Tests of the limits set them with {@code config.withLimits(...)}.
+     * Defaults for tests: loopback, port 0, a short presence grace, and sending, login and failed-login
+     * limits high enough that tests of other things, which make many users, messages and wrong passwords
+     * from one address, are not throttled. Tests of the limits set them with {@code config.withLimits(...)}.
      */
     public static TestServer start() {
         return start(c -> c);
@@ -59,8 +60,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static Limits relaxed(Limits limits) {
+        var noThrottle = new LoginThrottle.Policy(100_000, Duration.ZERO, Duration.ZERO, 100_000, Duration.ZERO);
         return limits.withSend(Limits.Rate.perSecond(100_000, 100_000))
-                .withTokens(new Limits.Rate(100_000, 100_000, Duration.ofSeconds(1)));
+                .withTokens(new Limits.Rate(100_000, 100_000, Duration.ofSeconds(1)))
+                .withAddressLogins(noThrottle)
+                .withAccountLogins(noThrottle);
     }
 
     public URI uri() {
