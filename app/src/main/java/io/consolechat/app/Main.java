@@ -29,7 +29,22 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Main::usageError);
+    }
+
+    /** Every subcommand's exit code for a usage error. */
+    static final int USAGE = 1;
+
+    /** A usage error is one line naming the command's --help, not the whole help text. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        var command = e.getCommandLine();
+        var err = command.getErr();
+        err.println("console-chat: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("see: " + command.getCommandSpec().qualifiedName() + " --help");
+        return USAGE;
     }
 
     @Override
