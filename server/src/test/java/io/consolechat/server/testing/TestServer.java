@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.function.UnaryOperator;
@@ -17,13 +18,15 @@ import java.util.function.UnaryOperator;
  */
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
+    private final Clock clock;
     private ChatServer server;
     private final boolean ownsDataDir;
 
-    private TestServer(ServerConfig config, boolean ownsDataDir) {
+    private TestServer(ServerConfig config, Clock clock, boolean ownsDataDir) {
         this.config = config;
+        this.clock = clock;
         this.ownsDataDir = ownsDataDir;
-        this.server = ChatServer.start(config);
+        this.server = ChatServer.start(config, clock);
     }
 
     /** Defaults for tests: loopback, port 0, a short presence grace. */
@@ -32,11 +35,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig> customize) {
+        return start(customize, Clock.systemUTC());
+    }
+
+    /** A server that reads time from {@code clock} (for example a {@link TestClock}), also after restarts. */
+    public static TestServer start(UnaryOperator<ServerConfig> customize, Clock clock) {
         try {
             var dir = Files.createTempDirectory("console-chat-test");
             var config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDataDir(dir)
                     .withPresenceGrace(Duration.ofMillis(300));
-            return new TestServer(customize.apply(config), true);
+            return new TestServer(customize.apply(config), clock, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,7 +70,7 @@ public final class TestServer implements AutoCloseable {
     public void restart() {
         int port = server.port();
         server.close();
-        server = ChatServer.start(config.withPort(port));
+        server = ChatServer.start(config.withPort(port), clock);
     }
 
     /** Stops the server without removing its data. */
@@ -72,7 +80,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts again after {@link #stop()}, on the same data directory and port. */
     public void startAgain() {
-        server = ChatServer.start(config.withPort(server.port()));
+        server = ChatServer.start(config.withPort(server.port()), clock);
     }
 
     @Override
