@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /** Reading what a request carries: bounded bodies, strict numeric parameters, the room name. */
 final class Requests {
     static final int MAX_BODY_BYTES = 64 * 1024;
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
     private Requests() {
     }
@@ -62,11 +62,21 @@ final class Requests {
         if (!DIGITS.matcher(raw).matches()) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be a whole number from " + min + " to " + max);
         }
-        long value = Long.parseLong(raw);
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            // Nineteen digits can exceed a long; that is simply out of range.
+            throw outOfRange(name, min, max);
+        }
         if (value < min || value > max) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
+            throw outOfRange(name, min, max);
         }
         return value;
+    }
+
+    private static ApiException outOfRange(String name, long min, long max) {
+        return new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
     }
 
     static String room(Context ctx) {
