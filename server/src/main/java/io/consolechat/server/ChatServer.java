@@ -51,6 +51,9 @@ public final class ChatServer implements AutoCloseable {
             // Compression would hold stream lines back until a buffer fills.
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.http.prefer405over404 = true;
+            // Jetty reuses header values seen earlier on a keep-alive connection and, by default, matches them
+            // ignoring case: a token differing from an earlier one only in case would pass as the earlier one.
+            javalin.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setHeaderCacheCaseSensitive(true));
             javalin.requestLogger.http((ctx, ms) ->
                     log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
             api.register(javalin.routes);
