@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +53,7 @@ class CrashRecoveryTest {
 
     private String crashAndRecover(Path dataDir, Path log, long killAfterMillis) throws Exception {
         var acked = new ConcurrentHashMap<Long, Acked>();
+        var problems = new ConcurrentLinkedQueue<String>();
         var seenBeforeKill = new ArrayList<JsonNode>();
         List<String> senderTokens = new ArrayList<>();
         String listenerToken;
@@ -67,7 +70,7 @@ class CrashRecoveryTest {
             for (int i = 0; i < SENDERS; i++) {
                 var token = senderTokens.get(i);
                 var prefix = "s" + i + "-";
-                senders.add(Thread.ofVirtual().start(() -> send(api, token, prefix, acked, stop)));
+                senders.add(Thread.ofVirtual().start(() -> send(api, token, prefix, acked, stop, problems)));
             }
             Thread.sleep(killAfterMillis); // the kill must land at a random moment, not when something happened
             server.kill();
@@ -86,6 +89,7 @@ class CrashRecoveryTest {
             }
             listener.close();
         }
+        assertThat(problems).isEmpty();
         assertThat(acked).as("some messages were acknowledged before the kill").isNotEmpty();
 
         try (var server = ServerProcess.start(dataDir, log)) {
@@ -125,7 +129,9 @@ class CrashRecoveryTest {
         }
     }
 
-    private static void send(Api api, String token, String prefix, Map<Long, Acked> acked, AtomicBoolean stop) {
+    /** Posts until the server is gone; what a test thread cannot assert goes to {@code problems}. */
+    private static void send(Api api, String token, String prefix, Map<Long, Acked> acked, AtomicBoolean stop,
+                             Queue<String> problems) {
         for (int n = 0; !stop.get(); n++) {
             var text = prefix + n;
             Api.Reply reply;
@@ -137,7 +143,11 @@ class CrashRecoveryTest {
             if (reply.status() == 201) {
                 var seq = reply.json().path("seq").asLong();
                 var previous = acked.put(seq, new Acked(seq, text));
-                assertThat(previous).as("two acknowledgements for seq %d", seq).isNull();
+                if (previous != null) {
+                    problems.add("two acknowledgements for seq " + seq + ": " + previous + " and " + text);
+                }
+            } else if (reply.status() >= 500) {
+                problems.add("a live server answered " + reply);
             }
         }
     }

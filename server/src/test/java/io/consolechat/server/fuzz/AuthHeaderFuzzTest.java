@@ -51,8 +51,8 @@ class AuthHeaderFuzzTest {
         var described = endpoint.method() + " " + endpoint.path() + " with Authorization: "
                 + RawHttp.printable(authorization.getBytes(StandardCharsets.UTF_8));
         var reply = sendable(authorization) ? viaHttpClient(authorization, endpoint) : viaSocket(authorization, endpoint);
-        if (authorization.length() > HEADER_LIMIT) {
-            // Jetty refuses oversized heads itself, with 431 in HTML for now.
+        if (authorization.length() > HEADER_LIMIT - 1024) {
+            // Jetty refuses a head over its limit (the other headers count too) itself, with 431 in HTML for now.
             target.assertAnsweredOrRefusedByJetty(reply, described);
             assertThat(reply.status()).as("%s -> %s", described, reply).isIn(401, 431);
         } else if (authorization.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {

@@ -49,15 +49,27 @@ class BodyFuzzTest {
 
     @Property(tries = 300)
     void loginAnswersEveryBody(@ForAll("bodies") Body body) {
-        var reply = target.send(post("/login", null, body));
+        var reply = send("/login", null, body);
+        if (reply == null) {
+            return;
+        }
         target.assertAnswered(reply, body);
+        if (target.rateLimited(reply)) {
+            return;
+        }
         assertThat(reply.status()).as("%s -> %s", body, reply).isIn(200, 201, 400, 401, 413, 415);
     }
 
     @Property(tries = 300)
     void sendingStoresOrRefusesEveryBody(@ForAll("bodies") Body body) {
-        var reply = target.send(post("/room/fuzz-body", target.token, body));
+        var reply = send("/room/fuzz-body", target.token, body);
+        if (reply == null) {
+            return;
+        }
         target.assertAnswered(reply, body);
+        if (target.rateLimited(reply)) {
+            return;
+        }
         assertThat(reply.status()).as("%s -> %s", body, reply).isIn(201, 400, 413, 415);
         if (reply.status() == 201) {
             assertThat(reply.text()).contains("\"room\":\"fuzz-body\"", "\"name\":\"" + FuzzTarget.FUZZER + "\"");
@@ -68,8 +80,14 @@ class BodyFuzzTest {
     @Property(tries = 150)
     void bodiesWhereNoneIsExpected(@ForAll("bodies") Body body, @ForAll("bodylessEndpoints") String path) {
         var authenticated = path.startsWith("/room/fuzz-");
-        var reply = target.send(post(path, authenticated ? target.token : null, body));
+        var reply = send(path, authenticated ? target.token : null, body);
+        if (reply == null) {
+            return;
+        }
         target.assertAnswered(reply, path + " " + body);
+        if (target.rateLimited(reply)) {
+            return;
+        }
         if (path.equals("/session")) {
             assertThat(reply.status()).isEqualTo(200);
         } else if (!authenticated) {
@@ -83,11 +101,36 @@ class BodyFuzzTest {
                 "/room/" + target.seededRoom + "/leave");
     }
 
+    /**
+     * Posts the body; null when the server closed the connection without an answer, which is fair only for a
+     * body over the 64 KiB limit: the server answers without reading it all and closes, and the reset can
+     * overtake the answer (java.net.http then fails with a broken pipe), so those go over a plain socket.
+     */
+    private static Reply send(String path, String token, Body body) {
+        if (body.bytes().length <= 64 * 1024) {
+            return target.send(post(path, token, body));
+        }
+        var head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .append("Content-Length: ").append(body.bytes().length).append("\r\nConnection: close\r\n");
+        if (body.contentType() != null) {
+            head.append("Content-Type: ").append(body.contentType().replaceAll("[\\r\\n]", "")).append("\r\n");
+        }
+        if (token != null) {
+            head.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
+        var request = new ByteArrayOutputStream();
+        request.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+        request.writeBytes(body.bytes());
+        var outcome = target.sendRaw(request.toByteArray(), false);
+        if (outcome.reply().isEmpty()) {
+            target.closedWithoutAnswer();
+            return null;
+        }
+        return outcome.reply().get();
+    }
+
     private static HttpRequest post(String path, String token, Body body) {
         var builder = target.request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
-        // A client that pushes a huge body without waiting may see the connection closed under it before it
-        // reads the 413 (RawRequestFuzzTest covers those); waiting for 100 Continue lets this one read the 413.
-        builder.expectContinue(body.bytes().length > 64 * 1024);
         if (body.contentType() != null) {
             builder.header("Content-Type", body.contentType());
         }

@@ -61,6 +61,8 @@ final class FuzzTarget implements AutoCloseable {
     /** Refusals that did not come as our JSON: status and content type, with one request that caused each. */
     private final Map<String, String> foreignRefusals = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger closedWithoutAnswer =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private FuzzTarget(TestServer server, TestClock clock) {
         this.server = server;
@@ -158,13 +160,14 @@ final class FuzzTarget implements AutoCloseable {
     }
 
     /**
-     * As above; {@code versionless} marks a request whose first line lacks the HTTP version (a CR, LF or blank
-     * inside the target cuts it short), which Jetty reads as HTTP/0.9 and answers with 505.
+     * As above; {@code versionless} marks a request whose first line lacks a supported HTTP version (HTTP/9.9,
+     * or none because a CR, LF or blank inside the target cuts it short, which Jetty reads as HTTP/0.9): Jetty
+     * answers those with 505 HTTP Version Not Supported, which is recorded rather than failed.
      */
     void assertAnsweredOrRefusedByJetty(Reply reply, Object request, boolean versionless) {
         statuses.merge(reply.status(), 1, Integer::sum);
         if (versionless && reply.status() == 505) {
-            foreignRefusals.putIfAbsent("505 " + reply.contentType() + " (HTTP/0.9)", String.valueOf(request));
+            foreignRefusals.putIfAbsent("505 " + reply.contentType() + " (version)", String.valueOf(request));
             return;
         }
         assertThat(reply.status()).as("status for %s: %s", request, reply).isBetween(200, 499);
@@ -177,6 +180,14 @@ final class FuzzTarget implements AutoCloseable {
                         described.length() > 160 ? described.substring(0, 160) + "..." : described);
             }
         }
+    }
+
+    /**
+     * A 429 {@code rate_limited}, which the abuse limits may answer to any request before its own checks; the
+     * properties accept it (as a JSON refusal) in place of the answer they expect.
+     */
+    boolean rateLimited(Reply reply) {
+        return reply.status() == 429 && reply.text().contains("\"error\":\"rate_limited\"");
     }
 
     private void assertJsonError(Reply reply, Object request) {
@@ -215,9 +226,15 @@ final class FuzzTarget implements AutoCloseable {
         }
     }
 
+    /** Counts a raw request the server closed the connection on without answering (fair for non-HTTP bytes). */
+    void closedWithoutAnswer() {
+        closedWithoutAnswer.incrementAndGet();
+    }
+
     /** A summary for the test output: statuses seen and refusals that were not our JSON. */
     String summary() {
-        return "statuses " + new TreeMap<>(statuses) + "; refusals not in our JSON format: "
+        return "statuses " + new TreeMap<>(statuses) + "; closed without an answer: " + closedWithoutAnswer.get()
+                + "; refusals not in our JSON format: "
                 + (foreignRefusals.isEmpty() ? "none" : new TreeMap<>(foreignRefusals));
     }
 

@@ -62,7 +62,7 @@ class PathFuzzTest {
         var requestLine = head.split("[\r\n]", 2)[0];
         var versionless = !requestLine.endsWith(" HTTP/1.1") || requestLine.split(" ", -1).length != 3;
         target.assertAnsweredOrRefusedByJetty(reply, described, versionless);
-        if (PLAIN.matcher(segment).matches()) {
+        if (PLAIN.matcher(segment).matches() && !target.rateLimited(reply)) {
             // Nothing for Jetty to object to: the room rule alone decides, and our JSON says so.
             if (Names.roomName(segment).isPresent()) {
                 assertThat(reply.status()).as("%s -> %s", described, reply).isIn(200, 201);
