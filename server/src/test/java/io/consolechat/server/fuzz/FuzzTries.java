@@ -1,5 +1,6 @@
 package io.consolechat.server.fuzz;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
@@ -22,7 +23,8 @@ public final class FuzzTries implements AroundPropertyHook {
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         var tries = Integer.getInteger(PROPERTY);
-        if (tries != null && tries > 0) {
+        var example = context.targetMethod().isAnnotationPresent(Example.class);
+        if (tries != null && tries > 0 && !example) {
             context.attributes().setTries(tries);
         }
         return property.execute();
