@@ -147,7 +147,8 @@ public final class ChatApi {
     }
 
     private String messageText(Context ctx) {
-        var type = mediaType(ctx.req().getContentType());
+        // The raw header: the servlet's getContentType() throws on a malformed charset parameter.
+        var type = mediaType(ctx.header("Content-Type"));
         var body = Requests.body(ctx);
         return switch (type) {
             case "text/plain" -> Requests.plainText(body);

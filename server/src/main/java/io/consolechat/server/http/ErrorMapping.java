@@ -8,6 +8,7 @@ import io.consolechat.server.store.StoreException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.net.URLDecoder;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,16 @@ public final class ErrorMapping {
             log.error("store failure on {} {}", ctx.method(), ctx.path(), e);
             write(ctx, ErrorCode.UNAVAILABLE, "the server cannot store or read data right now; try again");
         });
+        routes.exception(IllegalArgumentException.class, (e, ctx) -> {
+            // Javalin decodes path parameters with URLDecoder before any handler runs, so a malformed escape
+            // such as /room/%u0061 throws there; that is bad input, not a server fault.
+            if (thrownBy(e, URLDecoder.class)) {
+                write(ctx, ErrorCode.INVALID_REQUEST, "the path holds a malformed %-escape");
+            } else {
+                log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                write(ctx, ErrorCode.INTERNAL, "something went wrong on the server");
+            }
+        });
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, byStatus(e.getStatus()), e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
@@ -48,6 +59,11 @@ public final class ErrorMapping {
                 write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
             }
         });
+    }
+
+    private static boolean thrownBy(Throwable e, Class<?> type) {
+        var trace = e.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().equals(type.getName());
     }
 
     private static boolean isJsonError(Context ctx) {

@@ -37,6 +37,9 @@ public final class Listener {
         http.setRequestHeaderSize(limits.maxHeaderBytes());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Jetty reuses header values seen earlier on a keep-alive connection and, by default, matches them
+        // ignoring case: a token differing from an earlier one only in case would pass as the earlier one.
+        http.setHeaderCacheCaseSensitive(true);
     }
 
     public ServerConnector connector(Server server, HttpConfiguration http) {

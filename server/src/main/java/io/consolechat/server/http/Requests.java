@@ -80,13 +80,17 @@ final class Requests {
         try {
             value = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            // Nineteen digits can still be past Long.MAX_VALUE, which is past every maximum.
-            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
+            // Nineteen digits can exceed a long; that is simply out of range.
+            throw outOfRange(name, min, max);
         }
         if (value < min || value > max) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
+            throw outOfRange(name, min, max);
         }
         return value;
+    }
+
+    private static ApiException outOfRange(String name, long min, long max) {
+        return new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
     }
 
     static String room(Context ctx) {

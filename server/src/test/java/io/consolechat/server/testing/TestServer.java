@@ -52,14 +52,16 @@ public final class TestServer implements AutoCloseable {
             var dir = Files.createTempDirectory("console-chat-test");
             var config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDataDir(dir)
                     .withPresenceGrace(Duration.ofMillis(300))
-                    .withLimits(relaxed(Limits.defaults()));
+                    .withLimits(relaxedLimits());
             return new TestServer(customize.apply(config), clock, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Limits relaxed(Limits limits) {
+    /** The default limits with sending, token creation and failed logins out of the way. */
+    public static Limits relaxedLimits() {
+        var limits = Limits.defaults();
         var noThrottle = new LoginThrottle.Policy(100_000, Duration.ZERO, Duration.ZERO, 100_000, Duration.ZERO);
         return limits.withSend(Limits.Rate.perSecond(100_000, 100_000))
                 .withTokens(new Limits.Rate(100_000, 100_000, Duration.ofSeconds(1)))

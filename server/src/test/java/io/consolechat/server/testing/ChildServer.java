@@ -1,0 +1,28 @@
+package io.consolechat.server.testing;
+
+import io.consolechat.server.ChatServer;
+import io.consolechat.server.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The entry point of a server in a JVM of its own ({@link ServerProcess}), for tests that kill it:
+ * {@code ChildServer <data-dir>} listens on a free loopback port and prints {@code listening <url>}.
+ */
+public final class ChildServer {
+    static final String READY = "listening ";
+
+    private ChildServer() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        var server = ChatServer.start(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
+                .withLimits(TestServer.relaxedLimits())
+                .withDataDir(Path.of(args[0])).withPresenceGrace(Duration.ofMillis(300)));
+        System.out.println(READY + server.uri());
+        System.out.flush();
+        // Runs until the test kills the process.
+        new CountDownLatch(1).await();
+    }
+}

@@ -1,0 +1,95 @@
+package io.consolechat.server.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real server in a child JVM on the test's class path, so that a test can kill it with SIGKILL
+ * ({@link Process#destroyForcibly()}) and start another on the same data directory.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final URI uri;
+
+    private ServerProcess(Process process, URI uri) {
+        this.process = process;
+        this.uri = uri;
+    }
+
+    /** Starts a server on {@code dataDir}; its log goes to {@code log} (appended). */
+    public static ServerProcess start(Path dataDir, Path log) {
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), ChildServer.class.getName(), dataDir.toString());
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the server process", e);
+        }
+        var ready = new CompletableFuture<URI>();
+        Thread.ofVirtual().start(() -> {
+            try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(ChildServer.READY)) {
+                        ready.complete(URI.create(line.substring(ChildServer.READY.length()).strip()));
+                    }
+                }
+            } catch (IOException e) {
+                // The process died; the future below says so.
+            } finally {
+                ready.completeExceptionally(new IllegalStateException("the server process ended before it listened"));
+            }
+        });
+        try {
+            return new ServerProcess(process, ready.get(START_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new AssertionError("the server did not start within " + START_DEADLINE + "; see " + log, e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful close, no end lines; waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the server process did not die");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
