@@ -11,6 +11,7 @@ public final class Names {
 
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]{2,32}");
     private static final Pattern ROOM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Pattern ASCII_ROOM_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private Names() {
     }
@@ -29,7 +30,9 @@ public final class Names {
 
     /** The room name as the server uses it (lower-cased), or empty when it breaks the rule. */
     public static Optional<String> roomName(String raw) {
-        if (raw == null || raw.length() > 64) {
+        // Only ASCII is lower-cased: Unicode case rules would turn the Kelvin sign into "k" and let
+        // look-alike names reach an existing room.
+        if (raw == null || !ASCII_ROOM_NAME.matcher(raw).matches()) {
             return Optional.empty();
         }
         var lower = raw.toLowerCase(Locale.ROOT);

@@ -47,5 +47,6 @@ class NamesTest {
         assertThat(Names.roomName("")).isEmpty();
         // Locale-independent lower-casing: a dotted capital I never sneaks in.
         assertThat(Names.roomName("İ")).isEmpty();
+        assertThat(Names.roomName("\u212Aitchen")).isEmpty();
     }
 }
