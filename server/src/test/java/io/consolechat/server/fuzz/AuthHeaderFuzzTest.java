@@ -2,6 +2,8 @@ package io.consolechat.server.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolechat.server.testing.RawHttp.Reply;
+import io.consolechat.server.testing.RawHttp;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

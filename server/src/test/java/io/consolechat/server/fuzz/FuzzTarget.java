@@ -7,6 +7,8 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
+import io.consolechat.server.testing.RawHttp.Reply;
+import io.consolechat.server.testing.RawHttp;
 import io.consolechat.server.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +51,6 @@ final class FuzzTarget implements AutoCloseable {
     private final Json json = new Json();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
     private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
-    private final RawHttp raw;
     final String token;
     final String expiredToken;
     final String revokedToken;
@@ -67,7 +68,6 @@ final class FuzzTarget implements AutoCloseable {
     private FuzzTarget(TestServer server, ManualClock clock) {
         this.server = server;
         this.api = new Api(server);
-        this.raw = new RawHttp(server.port());
         this.expiredToken = api.anonymousToken();
         var leaving = api.login("leaving", null);
         assertThat(api.post("/logout", leaving, null).status()).isEqualTo(204);
@@ -138,7 +138,7 @@ final class FuzzTarget implements AutoCloseable {
     }
 
     RawHttp.Outcome sendRaw(byte[] request, boolean headRequest) {
-        return raw.exchange(request, headRequest, DEADLINE);
+        return RawHttp.exchange(server.port(), request, headRequest, DEADLINE);
     }
 
     /** A reply from our API: never 5xx, and every refusal is our JSON error whose code matches the status. */

@@ -3,6 +3,7 @@ package io.consolechat.server.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolechat.protocol.Names;
+import io.consolechat.server.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
