@@ -33,6 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import net.jqwik.api.lifecycle.AfterContainerHook;
+import net.jqwik.api.lifecycle.BeforeContainerHook;
+import net.jqwik.api.lifecycle.ContainerLifecycleContext;
+import net.jqwik.api.lifecycle.Lifespan;
+import net.jqwik.api.lifecycle.Store;
 
 /**
  * One real server shared by the tries of a fuzz class, with what the fuzz needs around it: a valid token
@@ -86,6 +91,30 @@ final class FuzzTarget implements AutoCloseable {
         this.seededEvents = allEvents(seededRoom, seeder);
         assertThat(seededEvents).hasSize(5);
         this.roomsBefore = rooms(seeder);
+    }
+
+    /** The target of the fuzz class that is running, started by {@link PerClass}. */
+    static FuzzTarget target() {
+        return Store.<FuzzTarget>get(FuzzTarget.class).get();
+    }
+
+    /**
+     * Gives each fuzz class its own target: started before the class's first property, then checked with
+     * {@link #assertIntact()}, summarized in the test output and closed after its last.
+     */
+    static final class PerClass implements BeforeContainerHook, AfterContainerHook {
+        @Override
+        public void beforeContainer(ContainerLifecycleContext context) {
+            Store.create(FuzzTarget.class, Lifespan.RUN, FuzzTarget::start).get();
+        }
+
+        @Override
+        public void afterContainer(ContainerLifecycleContext context) {
+            try (var target = target()) {
+                target.assertIntact();
+                System.out.println(context.label() + ": " + target.summary());
+            }
+        }
     }
 
     static FuzzTarget start() {
