@@ -6,17 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** L listeners on one room; senders post R messages a second in total for D seconds. */
 @Command(name = "fanout", mixinStandardHelpOptions = true,
         description = "L listeners on one room, senders posting R messages/s in total for D seconds.")
-final class Fanout implements Workload, Callable<Integer> {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class Fanout extends WorkloadCommand {
 
     @Option(names = {"-L", "--listeners"}, description = "Open streams on the room (default ${DEFAULT-VALUE}).")
     int listeners = 1000;
@@ -40,16 +36,6 @@ final class Fanout implements Workload, Callable<Integer> {
 
     @Option(names = "--p99-target-ms", hidden = true)
     double p99TargetMs = 50;
-
-    @Override
-    public String name() {
-        return "fanout";
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        return Bench.runAndPrint(common, List.of(this));
-    }
 
     @Override
     public List<Result> run(ServerUnderTest server, CommonOptions options) throws Exception {

@@ -6,19 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** N open streams that re-poll at their timeout; then one message, timed to its arrival at all of them. */
 @Command(name = "idle", mixinStandardHelpOptions = true,
         description = "Hold N open streams (re-polling at their timeout), post a message, time its arrival at all.")
-final class Idle implements Workload, Callable<Integer> {
+final class Idle extends WorkloadCommand {
     private static final long MIB = 1024 * 1024;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Option(names = {"-N", "--streams"}, description = "Open streams (default ${DEFAULT-VALUE}).")
     int streams = 10_000;
@@ -35,16 +30,6 @@ final class Idle implements Workload, Callable<Integer> {
 
     @Option(names = "--streams-per-user", description = "Streams sharing one user (default ${DEFAULT-VALUE}).")
     int streamsPerUser = 20;
-
-    @Override
-    public String name() {
-        return "idle";
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        return Bench.runAndPrint(common, List.of(this));
-    }
 
     @Override
     public List<Result> run(ServerUnderTest server, CommonOptions options) throws Exception {

@@ -6,17 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** P senders posting as fast as they can for D seconds; a listener checks that every message arrives. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "P senders posting as fast as they can (closed loop) for D seconds.")
-final class Ingest implements Workload, Callable<Integer> {
-    @Mixin
-    CommonOptions common = new CommonOptions();
+final class Ingest extends WorkloadCommand {
 
     @Option(names = {"-P", "--senders"}, description = "Concurrent senders, one user each (default ${DEFAULT-VALUE}).")
     int senders = 32;
@@ -30,16 +26,6 @@ final class Ingest implements Workload, Callable<Integer> {
     @Option(names = "--warmup", description = "Seconds of sending before measuring, so the server's JIT "
             + "has compiled the hot path (default ${DEFAULT-VALUE}).")
     int warmup = 5;
-
-    @Override
-    public String name() {
-        return "ingest";
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        return Bench.runAndPrint(common, List.of(this));
-    }
 
     @Override
     public List<Result> run(ServerUnderTest server, CommonOptions options) throws Exception {

@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,11 +19,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = "Anonymous sessions per second, then registered logins per second (Argon2id-bound).")
-final class Login implements Workload, Callable<Integer> {
+final class Login extends WorkloadCommand {
     private static final String PASSWORD = "bench-password-1";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Option(names = {"-C", "--clients"}, description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     int clients = 4;
@@ -35,16 +30,6 @@ final class Login implements Workload, Callable<Integer> {
 
     @Option(names = "--accounts", description = "Registered accounts to create and log in to (default ${DEFAULT-VALUE}).")
     int accounts = 8;
-
-    @Override
-    public String name() {
-        return "login";
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        return Bench.runAndPrint(common, List.of(this));
-    }
 
     private interface Call {
         HttpConnection.Response make(ChatCalls calls, int client, long i) throws IOException;

@@ -1,7 +1,10 @@
 package io.consolechat.server.fuzz;
 
+import static io.consolechat.server.fuzz.FuzzTarget.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolechat.server.testing.RawHttp.Reply;
+import io.consolechat.server.testing.RawHttp;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -13,8 +16,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Authorization headers that must never let anyone in: garbage, huge values, other schemes, a valid token
@@ -22,26 +23,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the writing ones aimed at the seeded room, answers 401 in JSON; the seeded room stays as it was.
  */
 @AddLifecycleHook(FuzzTries.class)
+@AddLifecycleHook(FuzzTarget.PerClass.class)
 class AuthHeaderFuzzTest {
     /** Jetty's default limit on the request head; past it Jetty answers 431 itself. */
     private static final int HEADER_LIMIT = 8 * 1024;
-
-    private static FuzzTarget target;
-
-    @BeforeContainer
-    static void startServer() {
-        target = FuzzTarget.start();
-    }
-
-    @AfterContainer
-    static void checkServerAndStop() {
-        try {
-            target.assertIntact();
-            System.out.println("AuthHeaderFuzzTest: " + target.summary());
-        } finally {
-            target.close();
-        }
-    }
 
     record Endpoint(String method, String path, String body) {
     }
@@ -53,14 +38,14 @@ class AuthHeaderFuzzTest {
         var reply = sendable(authorization) ? viaHttpClient(authorization, endpoint) : viaSocket(authorization, endpoint);
         if (authorization.length() > HEADER_LIMIT - 1024) {
             // Jetty refuses a head over its limit (the other headers count too) itself, with 431 in HTML for now.
-            target.assertAnsweredOrRefusedByJetty(reply, described);
+            target().assertAnsweredOrRefusedByJetty(reply, described);
             assertThat(reply.status()).as("%s -> %s", described, reply).isIn(401, 431);
         } else if (authorization.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
             // Jetty refuses control characters in a header itself ("400 Illegal character"), in HTML for now.
-            target.assertAnsweredOrRefusedByJetty(reply, described);
+            target().assertAnsweredOrRefusedByJetty(reply, described);
             assertThat(reply.status()).as("%s -> %s", described, reply).isIn(400, 401);
         } else {
-            target.assertAnswered(reply, described);
+            target().assertAnswered(reply, described);
             assertThat(reply.status()).as("%s -> %s", described, reply).isEqualTo(401);
             assertThat(reply.text()).contains("\"error\":\"unauthorized\"");
             assertThat(reply.header("WWW-Authenticate")).as("%s", described).startsWith("Bearer");
@@ -71,7 +56,7 @@ class AuthHeaderFuzzTest {
     @Example
     void theValidTokenIsAccepted() {
         for (var scheme : new String[] {"Bearer ", "bearer ", "BEARER "}) {
-            var reply = viaHttpClient(scheme + target.token, new Endpoint("GET", "/me", ""));
+            var reply = viaHttpClient(scheme + target().token, new Endpoint("GET", "/me", ""));
             assertThat(reply.status()).as("%s", reply).isEqualTo(200);
             assertThat(reply.text()).contains("\"name\":\"" + FuzzTarget.FUZZER + "\"");
         }
@@ -81,13 +66,13 @@ class AuthHeaderFuzzTest {
     @Example
     void aTokenDifferingOnlyInCaseIsRefusedOnTheSameConnection() {
         var me = new Endpoint("GET", "/me", "");
-        assertThat(viaHttpClient("Bearer " + target.token, me).status()).isEqualTo(200);
-        var upper = target.token.toUpperCase(java.util.Locale.ROOT);
-        var flipped = Character.isUpperCase(target.token.charAt(5))
-                ? target.token.substring(0, 5) + Character.toLowerCase(target.token.charAt(5)) + target.token.substring(6)
-                : target.token.substring(0, 5) + Character.toUpperCase(target.token.charAt(5)) + target.token.substring(6);
+        assertThat(viaHttpClient("Bearer " + target().token, me).status()).isEqualTo(200);
+        var upper = target().token.toUpperCase(java.util.Locale.ROOT);
+        var flipped = Character.isUpperCase(target().token.charAt(5))
+                ? target().token.substring(0, 5) + Character.toLowerCase(target().token.charAt(5)) + target().token.substring(6)
+                : target().token.substring(0, 5) + Character.toUpperCase(target().token.charAt(5)) + target().token.substring(6);
         for (var token : new String[] {upper, flipped}) {
-            if (!token.equals(target.token)) {
+            if (!token.equals(target().token)) {
                 var reply = viaHttpClient("Bearer " + token, me);
                 assertThat(reply.status()).as("%s -> %s", token, reply).isEqualTo(401);
             }
@@ -96,7 +81,7 @@ class AuthHeaderFuzzTest {
 
     @Provide
     Arbitrary<Endpoint> endpoints() {
-        var room = "/room/" + target.seededRoom;
+        var room = "/room/" + target().seededRoom;
         return Arbitraries.of(
                 new Endpoint("GET", "/me", ""),
                 new Endpoint("GET", "/rooms", ""),
@@ -110,7 +95,7 @@ class AuthHeaderFuzzTest {
 
     @Provide
     Arbitrary<String> credentials() {
-        var valid = target.token;
+        var valid = target().token;
         var garbage = Arbitraries.strings().all().ofMaxLength(200);
         var bearerGarbage = Arbitraries.strings().all().ofMaxLength(100).map(s -> "Bearer " + s)
                 .filter(s -> !s.strip().equals("Bearer " + valid));
@@ -122,7 +107,7 @@ class AuthHeaderFuzzTest {
                 valid, "Bearer " + valid + " " + valid, "Bearer " + valid + ",", "Bearer " + valid + "\u00e9",
                 "Bearer \"" + valid + "\"", "Bearer " + valid.toUpperCase(), "Bearer " + valid.substring(3),
                 "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJmdXp6ZXIifQ.", "Bearer null", "Bearer undefined",
-                "Bearer " + target.expiredToken, "Bearer " + target.revokedToken, "Bearer\u0000" + valid,
+                "Bearer " + target().expiredToken, "Bearer " + target().revokedToken, "Bearer\u0000" + valid,
                 "Bearer " + valid + "\u0000");
         var flipped = Combinators.combine(Arbitraries.integers().between(0, valid.length() - 1),
                 Arbitraries.integers().between(0, 7)).as((index, bit) -> {
@@ -146,14 +131,14 @@ class AuthHeaderFuzzTest {
     }
 
     private static Reply viaHttpClient(String authorization, Endpoint endpoint) {
-        var builder = target.request(endpoint.path()).header("Authorization", authorization);
+        var builder = target().request(endpoint.path()).header("Authorization", authorization);
         if (endpoint.method().equals("POST")) {
             builder.header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(endpoint.body()));
         } else {
             builder.GET();
         }
-        return target.send(builder.build());
+        return target().send(builder.build());
     }
 
     /** Header bytes as UTF-8 (what a careless client would send); CR and LF are left out so the head stays one. */
@@ -162,7 +147,7 @@ class AuthHeaderFuzzTest {
         var head = endpoint.method() + " " + endpoint.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: " + value + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + endpoint.body().length() + "\r\nConnection: close\r\n\r\n" + endpoint.body();
-        var outcome = target.sendRaw(head.getBytes(StandardCharsets.UTF_8), false);
+        var outcome = target().sendRaw(head.getBytes(StandardCharsets.UTF_8), false);
         assertThat(outcome.reply()).as("a response, got %s", RawHttp.printable(outcome.raw())).isPresent();
         return outcome.reply().get();
     }

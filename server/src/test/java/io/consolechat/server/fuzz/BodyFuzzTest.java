@@ -1,7 +1,10 @@
 package io.consolechat.server.fuzz;
 
+import static io.consolechat.server.fuzz.FuzzTarget.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolechat.server.testing.RawHttp.Reply;
+import io.consolechat.server.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -13,32 +16,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Hostile bodies on every endpoint that takes one: random bytes, invalid UTF-8, deep nesting, huge numbers,
  * wrong types, duplicate keys, JSON of the wrong shape, oversized bodies, odd content types.
  */
 @AddLifecycleHook(FuzzTries.class)
+@AddLifecycleHook(FuzzTarget.PerClass.class)
 class BodyFuzzTest {
-    private static FuzzTarget target;
-
-    @BeforeContainer
-    static void startServer() {
-        target = FuzzTarget.start();
-    }
-
-    @AfterContainer
-    static void checkServerAndStop() {
-        try {
-            target.assertIntact();
-            System.out.println("BodyFuzzTest: " + target.summary());
-        } finally {
-            target.close();
-        }
-    }
-
     /** A body and the content type it is sent with (null: none). */
     record Body(byte[] bytes, String contentType) {
         @Override
@@ -53,8 +38,8 @@ class BodyFuzzTest {
         if (reply == null) {
             return;
         }
-        target.assertAnswered(reply, body);
-        if (target.rateLimited(reply)) {
+        target().assertAnswered(reply, body);
+        if (target().rateLimited(reply)) {
             return;
         }
         assertThat(reply.status()).as("%s -> %s", body, reply).isIn(200, 201, 400, 401, 413, 415);
@@ -62,12 +47,12 @@ class BodyFuzzTest {
 
     @Property(tries = 300)
     void sendingStoresOrRefusesEveryBody(@ForAll("bodies") Body body) {
-        var reply = send("/room/fuzz-body", target.token, body);
+        var reply = send("/room/fuzz-body", target().token, body);
         if (reply == null) {
             return;
         }
-        target.assertAnswered(reply, body);
-        if (target.rateLimited(reply)) {
+        target().assertAnswered(reply, body);
+        if (target().rateLimited(reply)) {
             return;
         }
         assertThat(reply.status()).as("%s -> %s", body, reply).isIn(201, 400, 413, 415);
@@ -80,12 +65,12 @@ class BodyFuzzTest {
     @Property(tries = 150)
     void bodiesWhereNoneIsExpected(@ForAll("bodies") Body body, @ForAll("bodylessEndpoints") String path) {
         var authenticated = path.startsWith("/room/fuzz-");
-        var reply = send(path, authenticated ? target.token : null, body);
+        var reply = send(path, authenticated ? target().token : null, body);
         if (reply == null) {
             return;
         }
-        target.assertAnswered(reply, path + " " + body);
-        if (target.rateLimited(reply)) {
+        target().assertAnswered(reply, path + " " + body);
+        if (target().rateLimited(reply)) {
             return;
         }
         if (path.equals("/session")) {
@@ -97,8 +82,8 @@ class BodyFuzzTest {
 
     @Provide
     Arbitrary<String> bodylessEndpoints() {
-        return Arbitraries.of("/session", "/logout", "/room/fuzz-leave/leave", "/room/" + target.seededRoom,
-                "/room/" + target.seededRoom + "/leave");
+        return Arbitraries.of("/session", "/logout", "/room/fuzz-leave/leave", "/room/" + target().seededRoom,
+                "/room/" + target().seededRoom + "/leave");
     }
 
     /**
@@ -109,7 +94,7 @@ class BodyFuzzTest {
      */
     private static Reply send(String path, String token, Body body) {
         if (body.bytes().length <= 8 * 1024) {
-            return target.send(post(path, token, body));
+            return target().send(post(path, token, body));
         }
         var head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 .append("Content-Length: ").append(body.bytes().length).append("\r\nConnection: close\r\n");
@@ -122,16 +107,16 @@ class BodyFuzzTest {
         var request = new ByteArrayOutputStream();
         request.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
         request.writeBytes(body.bytes());
-        var outcome = target.sendRaw(request.toByteArray(), false);
+        var outcome = target().sendRaw(request.toByteArray(), false);
         if (outcome.reply().isEmpty()) {
-            target.closedWithoutAnswer();
+            target().closedWithoutAnswer();
             return null;
         }
         return outcome.reply().get();
     }
 
     private static HttpRequest post(String path, String token, Body body) {
-        var builder = target.request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
+        var builder = target().request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
         if (body.contentType() != null) {
             builder.header("Content-Type", body.contentType());
         }

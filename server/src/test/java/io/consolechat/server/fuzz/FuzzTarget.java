@@ -7,6 +7,8 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
+import io.consolechat.server.testing.RawHttp.Reply;
+import io.consolechat.server.testing.RawHttp;
 import io.consolechat.server.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import net.jqwik.api.lifecycle.AfterContainerHook;
+import net.jqwik.api.lifecycle.BeforeContainerHook;
+import net.jqwik.api.lifecycle.ContainerLifecycleContext;
+import net.jqwik.api.lifecycle.Lifespan;
+import net.jqwik.api.lifecycle.Store;
 
 /**
  * One real server shared by the tries of a fuzz class, with what the fuzz needs around it: a valid token
@@ -49,7 +56,6 @@ final class FuzzTarget implements AutoCloseable {
     private final Json json = new Json();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
     private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
-    private final RawHttp raw;
     final String token;
     final String expiredToken;
     final String revokedToken;
@@ -67,7 +73,6 @@ final class FuzzTarget implements AutoCloseable {
     private FuzzTarget(TestServer server, ManualClock clock) {
         this.server = server;
         this.api = new Api(server);
-        this.raw = new RawHttp(server.port());
         this.expiredToken = api.anonymousToken();
         var leaving = api.login("leaving", null);
         assertThat(api.post("/logout", leaving, null).status()).isEqualTo(204);
@@ -86,6 +91,30 @@ final class FuzzTarget implements AutoCloseable {
         this.seededEvents = allEvents(seededRoom, seeder);
         assertThat(seededEvents).hasSize(5);
         this.roomsBefore = rooms(seeder);
+    }
+
+    /** The target of the fuzz class that is running, started by {@link PerClass}. */
+    static FuzzTarget target() {
+        return Store.<FuzzTarget>get(FuzzTarget.class).get();
+    }
+
+    /**
+     * Gives each fuzz class its own target: started before the class's first property, then checked with
+     * {@link #assertIntact()}, summarized in the test output and closed after its last.
+     */
+    static final class PerClass implements BeforeContainerHook, AfterContainerHook {
+        @Override
+        public void beforeContainer(ContainerLifecycleContext context) {
+            Store.create(FuzzTarget.class, Lifespan.RUN, FuzzTarget::start).get();
+        }
+
+        @Override
+        public void afterContainer(ContainerLifecycleContext context) {
+            try (var target = target()) {
+                target.assertIntact();
+                System.out.println(context.label() + ": " + target.summary());
+            }
+        }
     }
 
     static FuzzTarget start() {
@@ -138,7 +167,7 @@ final class FuzzTarget implements AutoCloseable {
     }
 
     RawHttp.Outcome sendRaw(byte[] request, boolean headRequest) {
-        return raw.exchange(request, headRequest, DEADLINE);
+        return RawHttp.exchange(server.port(), request, headRequest, DEADLINE);
     }
 
     /** A reply from our API: never 5xx, and every refusal is our JSON error whose code matches the status. */

@@ -1,8 +1,10 @@
 package io.consolechat.server.fuzz;
 
+import static io.consolechat.server.fuzz.FuzzTarget.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolechat.protocol.Names;
+import io.consolechat.server.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
@@ -11,8 +13,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Hostile room names and path segments on every room endpoint, with a valid token so that they reach the
@@ -20,26 +20,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * plain socket because most of them are not URIs {@link java.net.http.HttpClient} would send.
  */
 @AddLifecycleHook(FuzzTries.class)
+@AddLifecycleHook(FuzzTarget.PerClass.class)
 class PathFuzzTest {
     /** Segments whose meaning does not depend on URI decoding or normalization: the room rule decides alone. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_\\-+*!$&'(),=@~:]{1,1000}");
-
-    private static FuzzTarget target;
-
-    @BeforeContainer
-    static void startServer() {
-        target = FuzzTarget.start();
-    }
-
-    @AfterContainer
-    static void checkServerAndStop() {
-        try {
-            target.assertIntact();
-            System.out.println("PathFuzzTest: " + target.summary());
-        } finally {
-            target.close();
-        }
-    }
 
     /** One room endpoint: method, what follows the room segment, and a body. */
     record Endpoint(String method, String suffix, String body) {
@@ -49,20 +33,20 @@ class PathFuzzTest {
     void roomSegmentsAreAnsweredOrRefused(@ForAll("segments") String segment, @ForAll("endpoints") Endpoint endpoint) {
         var head = endpoint.method() + " /room/" + segment + endpoint.suffix() + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + target.token + "\r\n"
+                + "Authorization: Bearer " + target().token + "\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Content-Length: " + endpoint.body().length() + "\r\n"
                 + "Connection: close\r\n\r\n";
         var request = (head + endpoint.body()).getBytes(StandardCharsets.UTF_8);
-        var outcome = target.sendRaw(request, false);
+        var outcome = target().sendRaw(request, false);
         var described = endpoint.method() + " /room/" + segment + endpoint.suffix();
         assertThat(outcome.reply()).as("a response to %s, got %s", described, RawHttp.printable(outcome.raw()))
                 .isPresent();
         var reply = outcome.reply().get();
         var requestLine = head.split("[\r\n]", 2)[0];
         var versionless = !requestLine.endsWith(" HTTP/1.1") || requestLine.split(" ", -1).length != 3;
-        target.assertAnsweredOrRefusedByJetty(reply, described, versionless);
-        if (PLAIN.matcher(segment).matches() && !target.rateLimited(reply)) {
+        target().assertAnsweredOrRefusedByJetty(reply, described, versionless);
+        if (PLAIN.matcher(segment).matches() && !target().rateLimited(reply)) {
             // Nothing for Jetty to object to: the room rule alone decides, and our JSON says so.
             if (Names.roomName(segment).isPresent()) {
                 assertThat(reply.status()).as("%s -> %s", described, reply).isIn(200, 201);

@@ -1,7 +1,9 @@
 package io.consolechat.server.fuzz;
 
+import static io.consolechat.server.fuzz.FuzzTarget.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolechat.server.testing.RawHttp.Reply;
 import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +20,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Query parameters with garbage, negatives, huge values and repeats: a request is accepted exactly when the
  * first value of every parameter it names is a whole number in range (the API's rule), else 400.
  */
 @AddLifecycleHook(FuzzTries.class)
+@AddLifecycleHook(FuzzTarget.PerClass.class)
 class QueryFuzzTest {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
@@ -36,30 +37,13 @@ class QueryFuzzTest {
     private static final Map<String, BigInteger[]> MESSAGES = Map.of(
             "before", new BigInteger[] {BigInteger.ONE, LONG_MAX}, "limit", range(0, 500));
 
-    private static FuzzTarget target;
-
-    @BeforeContainer
-    static void startServer() {
-        target = FuzzTarget.start();
-    }
-
-    @AfterContainer
-    static void checkServerAndStop() {
-        try {
-            target.assertIntact();
-            System.out.println("QueryFuzzTest: " + target.summary());
-        } finally {
-            target.close();
-        }
-    }
-
     record Param(String name, String value) {
     }
 
     @Property(tries = 300)
     void streamParameters(@ForAll("streamParams") List<Param> params) {
         var reply = get("/room/fuzz-query", params, null);
-        if (target.rateLimited(reply)) {
+        if (target().rateLimited(reply)) {
             return;
         }
         assertThat(reply.status()).as("%s -> %s", params, reply).isEqualTo(acceptable(params, STREAM) ? 200 : 400);
@@ -73,7 +57,7 @@ class QueryFuzzTest {
     @Property(tries = 300)
     void messageParameters(@ForAll("messageParams") List<Param> params) {
         var reply = get("/room/fuzz-query/messages", params, null);
-        if (target.rateLimited(reply)) {
+        if (target().rateLimited(reply)) {
             return;
         }
         assertThat(reply.status()).as("%s -> %s", params, reply).isEqualTo(acceptable(params, MESSAGES) ? 200 : 400);
@@ -88,7 +72,7 @@ class QueryFuzzTest {
         var id = printable ? value : "x" + value.chars().filter(c -> c >= 0x20 && c < 0x7f)
                 .mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining());
         var reply = get("/room/fuzz-query", List.of(new Param("timeout", "0")), id);
-        if (target.rateLimited(reply)) {
+        if (target().rateLimited(reply)) {
             return;
         }
         // The header is stripped of surrounding blanks, as HTTP header values are.
@@ -108,7 +92,7 @@ class QueryFuzzTest {
     void otherEndpointsIgnoreParameters(@ForAll("streamParams") List<Param> params,
                                         @ForAll("plainEndpoints") String path) {
         var reply = get(path, params, null);
-        if (target.rateLimited(reply)) {
+        if (target().rateLimited(reply)) {
             return;
         }
         assertThat(reply.status()).as("%s %s -> %s", path, params, reply).isEqualTo(200);
@@ -124,13 +108,13 @@ class QueryFuzzTest {
                 .map(p -> URLEncoder.encode(p.name(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(p.value(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        var builder = target.request(path + (query.isEmpty() ? "" : "?" + query))
-                .header("Authorization", "Bearer " + target.token).GET();
+        var builder = target().request(path + (query.isEmpty() ? "" : "?" + query))
+                .header("Authorization", "Bearer " + target().token).GET();
         if (lastEventId != null) {
             builder.header("Accept", "text/event-stream").header("Last-Event-ID", lastEventId);
         }
-        var reply = target.send(builder.build());
-        target.assertAnswered(reply, path + "?" + query);
+        var reply = target().send(builder.build());
+        target().assertAnswered(reply, path + "?" + query);
         return reply;
     }
 

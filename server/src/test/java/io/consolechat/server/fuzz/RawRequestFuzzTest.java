@@ -1,7 +1,9 @@
 package io.consolechat.server.fuzz;
 
+import static io.consolechat.server.fuzz.FuzzTarget.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolechat.server.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,8 +14,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Requests no well-behaved client would send, over a plain socket: random bytes, broken request lines, header
@@ -22,29 +22,13 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Each gets an answer or a closed connection in time, never a 5xx.
  */
 @AddLifecycleHook(FuzzTries.class)
+@AddLifecycleHook(FuzzTarget.PerClass.class)
 class RawRequestFuzzTest {
-    private static FuzzTarget target;
-
-    @BeforeContainer
-    static void startServer() {
-        target = FuzzTarget.start();
-    }
-
-    @AfterContainer
-    static void checkServerAndStop() {
-        try {
-            target.assertIntact();
-            System.out.println("RawRequestFuzzTest: " + target.summary());
-        } finally {
-            target.close();
-        }
-    }
-
     @Property(tries = 400)
     void malformedRequestsNeverBreakTheServer(@ForAll("requests") byte[] request) {
         var text = new String(request, StandardCharsets.ISO_8859_1);
         var head = text.startsWith("HEAD ");
-        var outcome = target.sendRaw(request, head);
+        var outcome = target().sendRaw(request, head);
         var described = RawHttp.printable(request);
         // Jetty answers a version other than HTTP/1.0 and 1.1 (or none, read as HTTP/0.9) with 505, as HTTP says.
         var unsupportedVersion = !firstLineHasSupportedVersion(text);
@@ -55,9 +39,9 @@ class RawRequestFuzzTest {
                     assertThat(reply.status()).as("status for %s: %s", described, reply).isBetween(200, 499);
                 }
             } else {
-                target.assertAnsweredOrRefusedByJetty(reply, described, unsupportedVersion);
+                target().assertAnsweredOrRefusedByJetty(reply, described, unsupportedVersion);
             }
-        }, target::closedWithoutAnswer);
+        }, target()::closedWithoutAnswer);
         if (outcome.reply().isEmpty()) {
             // Closing is a fair answer to bytes that are not HTTP, but not to a well-formed request head.
             assertThat(text).as("closed without an answer: %s", described).doesNotStartWith("GET /health HTTP/1.1\r\n");
@@ -79,7 +63,7 @@ class RawRequestFuzzTest {
 
     /** A request built from parts each of which may be broken. */
     private static Arbitrary<byte[]> assembled() {
-        var token = target.token;
+        var token = target().token;
         var methods = Arbitraries.of("GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH",
                 "PRI", "get", "G ET", "", "\u00ff", "GETGETGETGETGETGETGETGETGETGETGETGET");
         var targets = Arbitraries.of("/health", "/room/fuzz-raw", "/room/fuzz-raw?timeout=0", "/login", "/session",

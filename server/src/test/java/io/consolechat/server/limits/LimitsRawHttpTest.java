@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolechat.server.Limits;
 import io.consolechat.server.testing.Api;
+import io.consolechat.server.testing.RawHttp;
 import io.consolechat.server.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -27,16 +28,16 @@ class LimitsRawHttpTest {
         server.close();
     }
 
-    private RawHttp.Response exchange(String request) throws Exception {
-        try (var raw = new RawHttp(server.port())) {
+    private RawHttp.Reply exchange(String request) throws Exception {
+        try (var raw = RawHttp.connect(server.port())) {
             return raw.send(request).response();
         }
     }
 
-    private static void assertJsonError(RawHttp.Response response, int status, String code) {
+    private static void assertJsonError(RawHttp.Reply response, int status, String code) {
         assertThat(response.status()).isEqualTo(status);
-        assertThat(response.headers()).containsIgnoringCase("Content-Type: application/json");
-        assertThat(response.body()).startsWith("{\"error\":\"" + code + "\",\"message\":\"").endsWith("\"}");
+        assertThat(response.contentType()).startsWith("application/json");
+        assertThat(response.text()).startsWith("{\"error\":\"" + code + "\",\"message\":\"").endsWith("\"}");
     }
 
     @Test
@@ -80,7 +81,7 @@ class LimitsRawHttpTest {
 
     @Test
     void aRequestLineThatStallsHalfwayIsDroppedWithinTheHeaderTimeout() throws Exception {
-        try (var raw = new RawHttp(server.port())) {
+        try (var raw = RawHttp.connect(server.port())) {
             raw.send("GET /heal");
             var closedAfter = raw.timeUntilClosed(Duration.ofSeconds(10));
             assertThat(closedAfter).isBetween(HEADER_TIMEOUT.dividedBy(2), HEADER_TIMEOUT.multipliedBy(3));
@@ -89,7 +90,7 @@ class LimitsRawHttpTest {
 
     @Test
     void headersThatTrickleInAreDroppedEvenThoughTheConnectionIsNeverIdle() throws Exception {
-        try (var raw = new RawHttp(server.port())) {
+        try (var raw = RawHttp.connect(server.port())) {
             raw.send("GET /health HTTP/1.1\r\n");
             long start = System.nanoTime();
             var deadline = start + Duration.ofSeconds(10).toNanos();
@@ -110,7 +111,7 @@ class LimitsRawHttpTest {
 
     @Test
     void aConnectionThatSendsNothingIsClosedAtTheIdleTimeout() throws Exception {
-        try (var raw = new RawHttp(server.port())) {
+        try (var raw = RawHttp.connect(server.port())) {
             var closedAfter = raw.timeUntilClosed(Duration.ofSeconds(10));
             assertThat(closedAfter).isBetween(IDLE_TIMEOUT.minusMillis(200), IDLE_TIMEOUT.multipliedBy(2));
         }
