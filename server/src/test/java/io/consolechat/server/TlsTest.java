@@ -3,8 +3,8 @@ package io.consolechat.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolechat.server.testing.Api;
+import io.consolechat.server.testing.SelfSignedCertificate;
 import io.consolechat.server.testing.TestServer;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -99,18 +99,9 @@ class TlsTest {
         return store;
     }
 
-    /** A PKCS#12 file with a self-signed certificate for localhost, made by the running JDK's keytool. */
-    private Path selfSigned(String algorithm) throws IOException, InterruptedException {
-        var file = dir.resolve("server-" + algorithm + ".p12");
-        var keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        var process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", algorithm,
-                "-keysize", algorithm.equals("EC") ? "256" : "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype", "PKCS12", "-keystore", file.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD)
-                .redirectErrorStream(true).start();
-        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(output).isZero();
-        return file;
+    private Path selfSigned(String algorithm) {
+        var certificate = SelfSignedCertificate.create(dir, algorithm);
+        assertThat(certificate.password()).isEqualTo(PASSWORD);
+        return certificate.keyStore();
     }
 }
