@@ -9,7 +9,6 @@ import io.consolechat.server.room.Subscription;
 import io.consolechat.server.store.Store;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +67,11 @@ final class RoomStream {
             ctx.res().setHeader("Cache-Control", "no-cache");
             // Tells nginx and similar proxies not to buffer the stream.
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            var out = ctx.res().getOutputStream();
+            var out = new StreamOutput(ctx.res().getOutputStream());
             long last = sendBacklog(out, request);
             last = sendLive(out, request.format(), subscription, last, deadline);
-            out.write(request.format().encode(new StreamItem.End(last)));
-            out.flush();
+            out.add(request.format().encode(new StreamItem.End(last)));
+            out.send();
         } catch (IOException e) {
             // The client went away (or a write timed out): nobody is left to tell.
             log.debug("stream on {} ended early: {}", request.room(), e.toString());
@@ -82,7 +81,7 @@ final class RoomStream {
     }
 
     /** Writes the backlog; returns the sequence number it reached. */
-    private long sendBacklog(OutputStream out, Request request) throws IOException {
+    private long sendBacklog(StreamOutput out, Request request) throws IOException {
         long last;
         if (request.since() != null) {
             // A cursor from the future (another server, a reset database) would hide new events: clamp it.
@@ -91,24 +90,26 @@ final class RoomStream {
             do {
                 page = store.eventsAfter(request.room(), last, BACKLOG_PAGE);
                 for (var event : page) {
-                    out.write(request.format().encode(event));
+                    out.add(request.format().encode(event));
                     last = event.seq();
                 }
+                out.send();
             } while (page.size() == BACKLOG_PAGE);
         } else if (request.history() == 0) {
             last = store.lastSeq(request.room());
         } else {
             var recent = store.eventsBefore(request.room(), Long.MAX_VALUE, request.history());
             for (var event : recent) {
-                out.write(request.format().encode(event));
+                out.add(request.format().encode(event));
             }
+            out.send();
             last = recent.isEmpty() ? store.lastSeq(request.room()) : recent.getLast().seq();
         }
-        out.flush();
+        out.open();
         return last;
     }
 
-    private long sendLive(OutputStream out, StreamFormat format, Subscription subscription, long last,
+    private long sendLive(StreamOutput out, StreamFormat format, Subscription subscription, long last,
                           long deadline) throws IOException, InterruptedException {
         long keepaliveNanos = keepalive.toNanos();
         long nextKeepalive = System.nanoTime() + keepaliveNanos;
@@ -119,21 +120,21 @@ final class RoomStream {
                     break;
                 }
                 if (System.nanoTime() >= nextKeepalive) {
-                    out.write(format.encode(new StreamItem.Keepalive()));
-                    out.flush();
+                    out.add(format.encode(new StreamItem.Keepalive()));
+                    out.send();
                     nextKeepalive = System.nanoTime() + keepaliveNanos;
                 }
                 continue;
             }
-            // Write everything already waiting, then flush once.
+            // Everything already waiting goes out in one write.
             while (event != null) {
                 if (event.seq() > last) {
-                    out.write(encoded.encode(format, event));
+                    out.add(encoded.encode(format, event));
                     last = event.seq();
                 }
                 event = subscription.poll();
             }
-            out.flush();
+            out.send();
             nextKeepalive = System.nanoTime() + keepaliveNanos;
         }
         return last;
