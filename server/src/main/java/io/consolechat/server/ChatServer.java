@@ -62,8 +62,11 @@ public final class ChatServer implements AutoCloseable {
             javalin.jetty.addConnector(listener::connector);
             javalin.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
             javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
-            javalin.requestLogger.http((ctx, ms) ->
-                    log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
+            // A request logger makes Javalin time every request; only pay for it when the lines are wanted.
+            if (log.isDebugEnabled()) {
+                javalin.requestLogger.http((ctx, ms) ->
+                        log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
+            }
             api.register(javalin.routes);
             errors.register(javalin.routes);
         });
