@@ -179,6 +179,15 @@ final class ServerCommand implements Callable<Integer> {
 
     /** The configuration the flags describe. */
     ServerConfig config() {
+        try {
+            return describedConfig();
+        } catch (IllegalArgumentException e) {
+            // Values the types allow but the server does not (a rate of 0, a negative port): a usage error.
+            throw new ParameterException(spec.commandLine(), "invalid setting: " + e.getMessage());
+        }
+    }
+
+    private ServerConfig describedConfig() {
         var guest = Duration.ofHours(guestTokenHours);
         return ServerConfig.defaults().withHost(host).withPort(port).withDataDir(dataDir)
                 .withPresenceGrace(Duration.ofSeconds(presenceGraceSeconds))

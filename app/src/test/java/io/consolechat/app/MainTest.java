@@ -30,6 +30,14 @@ class MainTest {
     }
 
     @Test
+    void aSettingTheServerCannotUseIsAUsageErrorToo() {
+        var run = run("server", "--send-rate", "0");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("console-chat: invalid setting:").doesNotContain("Exception")
+                .hasLineCount(2);
+    }
+
+    @Test
     void anUnknownCommandSuggestsTheNearestOnes() {
         var run = run("logn");
         assertThat(run.exitCode()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package io.consolechat.client;
 
 import io.consolechat.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,11 +13,22 @@ public final class ApiError extends ClientException {
 
     private final int status;
     private final String code;
+    private final Duration retryAfter;
 
     public ApiError(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    public ApiError(int status, String code, String message, Duration retryAfter) {
         super(message, null);
         this.status = status;
         this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The server's {@code Retry-After}, when it gave one (with 429 and 503). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public int status() {

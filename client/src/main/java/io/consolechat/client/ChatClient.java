@@ -138,7 +138,7 @@ public final class ChatClient {
         }
         if (response.statusCode() != 200) {
             try (var body = response.body()) {
-                throw error(response.statusCode(), body.readNBytes(64 * 1024));
+                throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
             } catch (IOException e) {
                 throw unreachable(e);
             }
@@ -185,7 +185,7 @@ public final class ChatClient {
         try {
             var response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() / 100 != 2) {
-                throw error(response.statusCode(), response.body());
+                throw error(response.statusCode(), response.headers(), response.body());
             }
             return response.body();
         } catch (IOException e) {
@@ -196,12 +196,16 @@ public final class ChatClient {
         }
     }
 
-    private ApiError error(int status, byte[] body) {
+    private ApiError error(int status, java.net.http.HttpHeaders headers, byte[] body) {
+        var retryAfter = headers.firstValue("Retry-After")
+                .filter(value -> value.matches("[0-9]{1,6}"))
+                .map(value -> java.time.Duration.ofSeconds(Long.parseLong(value)))
+                .orElse(null);
         try {
             var error = json.read(body, ErrorBody.class);
             if (error != null && error.error() != null) {
                 var message = error.message() == null || error.message().isBlank() ? error.error() : error.message();
-                return new ApiError(status, error.error(), message);
+                return new ApiError(status, error.error(), message, retryAfter);
             }
         } catch (JacksonException e) {
             // Not our JSON: a proxy's error page, or not a console-chat server at all.

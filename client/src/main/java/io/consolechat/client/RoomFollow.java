@@ -86,6 +86,11 @@ public final class RoomFollow implements AutoCloseable {
         var backoff = settings.backoff().get();
         ConnectionState state = null;
         while (!isClosed()) {
+            try {
+                anchorEmptyHistory();
+            } catch (Unreachable | ApiError e) {
+                // The stream below meets the same problem and handles it.
+            }
             try (var stream = client.stream(token.get(), room, cursor, settings.pollSeconds())) {
                 current = stream;
                 streamsOpened.incrementAndGet();
@@ -119,6 +124,19 @@ public final class RoomFollow implements AutoCloseable {
             } finally {
                 current = null;
             }
+        }
+    }
+
+    /**
+     * A start without history has no cursor until a line arrives; if the first stream broke before any
+     * did, asking for "no history" again would skip what was sent meanwhile. Anchoring the start at the
+     * room's newest event turns it into a cursor at once.
+     */
+    private void anchorEmptyHistory() {
+        if (cursor instanceof Cursor.Recent recent && recent.history() == 0) {
+            var newest = client.messages(token.get(), room, java.util.OptionalLong.empty(), 1);
+            lastSeq = newest.isEmpty() ? 0 : newest.getLast().seq();
+            cursor = Cursor.after(lastSeq);
         }
     }
 

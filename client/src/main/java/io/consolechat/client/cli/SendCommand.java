@@ -1,5 +1,7 @@
 package io.consolechat.client.cli;
 
+import io.consolechat.client.ApiError;
+import io.consolechat.client.ChatClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,12 +47,33 @@ public final class SendCommand extends ClientCommand {
             String line;
             while ((line = in.readLine()) != null) {
                 if (!line.isBlank()) {
-                    client.send(token, target, line);
+                    sendPatiently(client, token, target, line);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
         }
         return ExitCode.OK;
+    }
+
+    /** A long pipe runs into the server's message rate: wait as long as it says, then send the line again. */
+    private static void sendPatiently(ChatClient client, String token, String room, String line) {
+        while (true) {
+            try {
+                client.send(token, room, line);
+                return;
+            } catch (ApiError e) {
+                var wait = e.retryAfter().filter(d -> e.status() == 429 && d.toSeconds() <= 60);
+                if (wait.isEmpty()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(wait.get().plusMillis(50));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -329,9 +329,14 @@ public final class ChatConsole {
         identity = fresh;
         screen.show(view.notice("logged out; you are now " + describe(fresh.user())));
         if (rejoin != null) {
-            follow(rejoin, Cursor.after(last));
+            follow(rejoin, continueFrom(last));
         }
         updateStatus();
+    }
+
+    /** Picks up after the last event shown; with none shown yet, starts like a join, not from the beginning. */
+    private static Cursor continueFrom(long lastShown) {
+        return lastShown == 0 ? Cursor.recent(JOIN_HISTORY) : Cursor.after(lastShown);
     }
 
     /** Switches user; the current room is left as the old user and entered as the new one. */
@@ -342,7 +347,7 @@ public final class ChatConsole {
         identity = next;
         screen.show(view.notice("you are " + describe(next.user())));
         if (rejoin != null) {
-            follow(rejoin, Cursor.after(last));
+            follow(rejoin, continueFrom(last));
         }
         updateStatus();
     }

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
+    private static final String NOT_FOUND_TEXT = "no such endpoint; see docs/API.md";
+    private static final String METHOD_TEXT = "this endpoint does not take that method";
+
     private final Json json;
 
     public ErrorMapping(Json json) {
@@ -44,19 +47,25 @@ public final class ErrorMapping {
                 write(ctx, ErrorCode.INTERNAL, "something went wrong on the server");
             }
         });
-        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, byStatus(e.getStatus()), e.getMessage()));
+        // Javalin's own texts name the method and path; refusals do not echo the request.
+        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, byStatus(e.getStatus()),
+                switch (e.getStatus()) {
+                    case 404 -> NOT_FOUND_TEXT;
+                    case 405 -> METHOD_TEXT;
+                    default -> e.getMessage();
+                }));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             write(ctx, ErrorCode.INTERNAL, "something went wrong on the server");
         });
         routes.error(404, ctx -> {
             if (!isJsonError(ctx)) {
-                write(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                write(ctx, ErrorCode.NOT_FOUND, NOT_FOUND_TEXT);
             }
         });
         routes.error(405, ctx -> {
             if (!isJsonError(ctx)) {
-                write(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
+                write(ctx, ErrorCode.METHOD_NOT_ALLOWED, METHOD_TEXT);
             }
         });
     }

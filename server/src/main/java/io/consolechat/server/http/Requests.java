@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 /** Reading what a request carries: bounded bodies, strict numeric parameters, the room name. */
 final class Requests {
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Bodies up to this size are read to the end before a 413, so that the client gets to read it. */
+    private static final int DRAIN_LIMIT = 1024 * 1024;
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
     private Requests() {
@@ -23,18 +25,34 @@ final class Requests {
     /** The body, refusing with 413 past 64 KiB without reading more than that. */
     static byte[] body(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         try {
-            var bytes = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+            var in = ctx.req().getInputStream();
+            if (declared > MAX_BODY_BYTES) {
+                throw tooLarge(in, declared);
+            }
+            var bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge();
+                throw tooLarge(in, declared);
             }
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A client that is still sending when the 413 goes out may see a broken pipe instead of the answer; so a
+     * body that is not much too large is read and dropped first. A huge one is not: the connection closes.
+     */
+    private static ApiException tooLarge(java.io.InputStream in, long declared) throws IOException {
+        if (declared <= DRAIN_LIMIT) {
+            long left = DRAIN_LIMIT;
+            long skipped;
+            while (left > 0 && (skipped = in.skip(left)) > 0) {
+                left -= skipped;
+            }
+        }
+        return tooLarge();
     }
 
     private static ApiException tooLarge() {

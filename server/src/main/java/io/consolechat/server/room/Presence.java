@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,8 @@ public final class Presence implements AutoCloseable {
         final User user;
         final ReentrantLock lock = new ReentrantLock();
         int streams;
-        boolean present;
+        /** Written under the lock; read without it by {@link #members} and {@link #count}. */
+        volatile boolean present;
         boolean removed;
         ScheduledFuture<?> pendingLeave;
 
@@ -52,7 +54,7 @@ public final class Presence implements AutoCloseable {
     /** A stream of {@code user} opened on {@code room}. */
     public void streamOpened(String room, User user) {
         while (true) {
-            var member = members(room).computeIfAbsent(Names.userKey(user.name()), key -> new Member(user));
+            var member = memberOf(room, user);
             member.lock.lock();
             try {
                 if (member.removed) {
@@ -79,7 +81,7 @@ public final class Presence implements AutoCloseable {
 
     /** A stream of {@code user} on {@code room} ended; the last one starts the grace period. */
     public void streamClosed(String room, User user) {
-        var member = members(room).get(Names.userKey(user.name()));
+        var member = existing(room, user);
         if (member == null) {
             return;
         }
@@ -91,9 +93,13 @@ public final class Presence implements AutoCloseable {
             }
             if (member.present) {
                 cancelPendingLeave(member);
-                member.pendingLeave = timers.schedule(
-                        () -> Thread.ofVirtual().name("presence-leave").start(() -> graceEnded(room, member)),
-                        grace.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    member.pendingLeave = timers.schedule(
+                            () -> Thread.ofVirtual().name("presence-leave").start(() -> graceEnded(room, member)),
+                            grace.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // Presence has closed (shutdown): there is no later to leave in.
+                }
             } else {
                 forgetIfIdle(room, member);
             }
@@ -120,7 +126,7 @@ public final class Presence implements AutoCloseable {
 
     /** An explicit leave: the leave event now, if the user was present. Returns whether they were. */
     public boolean leave(String room, User user) {
-        var member = members(room).get(Names.userKey(user.name()));
+        var member = existing(room, user);
         if (member == null) {
             return false;
         }
@@ -182,14 +188,30 @@ public final class Presence implements AutoCloseable {
         }));
     }
 
-    private Map<String, Member> members(String room) {
-        return rooms.computeIfAbsent(room, r -> new ConcurrentHashMap<>());
+    /** The user's member entry in the room, created if needed; the room's map is created in the same step. */
+    private Member memberOf(String room, User user) {
+        var member = new Member[1];
+        rooms.compute(room, (name, members) -> {
+            var live = members == null ? new ConcurrentHashMap<String, Member>() : members;
+            member[0] = live.computeIfAbsent(Names.userKey(user.name()), key -> new Member(user));
+            return live;
+        });
+        return member[0];
     }
 
+    private Member existing(String room, User user) {
+        var members = rooms.get(room);
+        return members == null ? null : members.get(Names.userKey(user.name()));
+    }
+
+    /** Forgets a member with nothing left to track, and the room's map once it is empty. */
     private void forgetIfIdle(String room, Member member) {
         if (member.streams == 0 && !member.present && member.pendingLeave == null) {
             member.removed = true;
-            members(room).remove(Names.userKey(member.user.name()), member);
+            rooms.computeIfPresent(room, (name, members) -> {
+                members.remove(Names.userKey(member.user.name()), member);
+                return members.isEmpty() ? null : members;
+            });
         }
     }
 
