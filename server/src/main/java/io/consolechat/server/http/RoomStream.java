@@ -71,7 +71,7 @@ final class RoomStream {
             long last = sendBacklog(out, request);
             last = sendLive(out, request.format(), subscription, last, deadline);
             out.add(request.format().encode(new StreamItem.End(last)));
-            out.send();
+            out.finish();
         } catch (IOException e) {
             // The client went away (or a write timed out): nobody is left to tell.
             log.debug("stream on {} ended early: {}", request.room(), e.toString());

@@ -53,6 +53,15 @@ final class StreamOutput {
         }
     }
 
+    /**
+     * Sends what is left and completes the response (the last chunk) now, while the stream still counts
+     * as open: shutdown waits for open streams, and must not cut a response short after its end line.
+     */
+    void finish() throws IOException {
+        send();
+        out.close();
+    }
+
     /** Sends the response head if no line has, so that the client knows the stream is open. */
     void open() throws IOException {
         out.flush();
