@@ -1,6 +1,7 @@
 package io.consolechat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consolechat.protocol.Json;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills the server with SIGKILL while senders post and a listener streams, starts it again on the same data
  * directory, and checks that nothing acknowledged was lost or doubled and that the sequence goes on. Three
- * rounds by default, each killing at a random moment; more with {@code -Dcrash.rounds=N}.
+ * rounds by default, each killing once a random number of messages has been acknowledged (while the senders
+ * keep posting, so requests are in flight at the kill); more rounds with {@code -Dcrash.rounds=N}. Counting
+ * acknowledgements rather than waiting a random time keeps every round meaningful on a slow machine.
  */
 class CrashRecoveryTest {
     private static final int SENDERS = 4;
@@ -41,9 +44,9 @@ class CrashRecoveryTest {
         int rounds = Integer.getInteger("crash.rounds", 3);
         for (int round = 1; round <= rounds; round++) {
             var dataDir = Files.createDirectory(temp.resolve("round-" + round));
-            long killAfterMillis = ThreadLocalRandom.current().nextLong(200, 1501);
-            var summary = crashAndRecover(dataDir, temp.resolve("round-" + round + ".log"), killAfterMillis);
-            System.out.printf("crash round %d: killed after %d ms; %s%n", round, killAfterMillis, summary);
+            int killAfterAcks = ThreadLocalRandom.current().nextInt(20, 401);
+            var summary = crashAndRecover(dataDir, temp.resolve("round-" + round + ".log"), killAfterAcks);
+            System.out.printf("crash round %d: killed after %d acknowledgements; %s%n", round, killAfterAcks, summary);
         }
     }
 
@@ -51,7 +54,7 @@ class CrashRecoveryTest {
     record Acked(long seq, String text) {
     }
 
-    private String crashAndRecover(Path dataDir, Path log, long killAfterMillis) throws Exception {
+    private String crashAndRecover(Path dataDir, Path log, int killAfterAcks) throws Exception {
         var acked = new ConcurrentHashMap<Long, Acked>();
         var problems = new ConcurrentLinkedQueue<String>();
         var seenBeforeKill = new ArrayList<JsonNode>();
@@ -72,7 +75,7 @@ class CrashRecoveryTest {
                 var prefix = "s" + i + "-";
                 senders.add(Thread.ofVirtual().start(() -> send(api, token, prefix, acked, stop, problems)));
             }
-            Thread.sleep(killAfterMillis); // the kill must land at a random moment, not when something happened
+            await().atMost(DEADLINE).until(() -> acked.size() >= killAfterAcks || !problems.isEmpty());
             server.kill();
             stop.set(true);
             for (var sender : senders) {

@@ -32,7 +32,7 @@ class LimitsClientAddressTest {
     }
 
     @Test
-    void withTrustProxyTheLastEntryCountsAndEarlierOnesCannotBeUsedToDodge() {
+    void withTrustProxyTheLastEntryCountsAndEarlierOnesCannotBeUsedToEvadeTheLimit() {
         try (var server = TestServer.start(c -> c.withLimits(c.limits().withTokens(Limits.Rate.perMinute(1))
                 .withTrustProxy(true)), clock)) {
             var api = new Api(server);
