@@ -221,6 +221,8 @@ public final class Api {
         private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(100_000);
         private final Thread reader;
 
+        private volatile boolean endedCleanly;
+
         Stream(HttpResponse<java.io.InputStream> response) {
             this.response = response;
             this.reader = Thread.ofVirtual().start(() -> {
@@ -229,6 +231,7 @@ public final class Api {
                     while ((line = in.readLine()) != null) {
                         lines.put(line);
                     }
+                    endedCleanly = true;
                 } catch (IOException | InterruptedException e) {
                     // Closed by the test or by the server: the EOF marker below tells readers.
                 } finally {
@@ -239,6 +242,11 @@ public final class Api {
 
         public int status() {
             return response.statusCode();
+        }
+
+        /** Whether the response ended as HTTP says it should, not cut off (for example mid-chunk). */
+        public boolean endedCleanly() {
+            return endedCleanly;
         }
 
         public java.net.http.HttpHeaders headers() {

@@ -31,9 +31,18 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dataDir}; its log goes to {@code log} (appended). */
     public static ServerProcess start(Path dataDir, Path log) {
+        return launch(List.of(ChildServer.class.getName(), dataDir.toString()), log, ChildServer.READY);
+    }
+
+    /**
+     * Runs {@code mainClassAndArgs} on the test's class path and waits for the line starting with
+     * {@code readyPrefix}, whose next word is the server's URL.
+     */
+    public static ServerProcess launch(List<String> mainClassAndArgs, Path log, String readyPrefix) {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), ChildServer.class.getName(), dataDir.toString());
+        var command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(mainClassAndArgs);
         Process process;
         try {
             process = new ProcessBuilder(command)
@@ -47,8 +56,8 @@ public final class ServerProcess implements AutoCloseable {
             try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith(ChildServer.READY)) {
-                        ready.complete(URI.create(line.substring(ChildServer.READY.length()).strip()));
+                    if (line.startsWith(readyPrefix)) {
+                        ready.complete(URI.create(line.substring(readyPrefix.length()).strip().split("\\s+")[0]));
                     }
                 }
             } catch (IOException e) {
@@ -80,6 +89,20 @@ public final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("the server process did not die");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, as an operator's Ctrl-C or service manager sends it; returns the exit code. */
+    public int terminate() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the server process did not stop after SIGTERM");
+            }
+            return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
