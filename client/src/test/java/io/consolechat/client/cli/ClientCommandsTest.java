@@ -8,11 +8,7 @@ import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Json;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.TestServer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** The client commands as a user runs them: arguments, stdin, stdout, stderr and exit code. */
 class ClientCommandsTest {
@@ -39,14 +33,6 @@ class ClientCommandsTest {
 
     @TempDir
     Path config;
-
-    @Command(name = "console-chat", subcommands = {ChatCommand.class, SendCommand.class, ListenCommand.class,
-            LoginCommand.class, LogoutCommand.class, RoomsCommand.class, WhoCommand.class, HistoryCommand.class})
-    static final class Root {
-    }
-
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void startServer() {
@@ -59,23 +45,16 @@ class ClientCommandsTest {
         server.close();
     }
 
-    private Run run(String stdin, String... args) {
+    private CommandRun run(String stdin, String... args) {
         return run(Map.of(), stdin, args);
     }
 
-    private Run run(Map<String, String> extraVariables, String stdin, String... args) {
+    private CommandRun run(Map<String, String> extraVariables, String stdin, String... args) {
         var variables = new HashMap<String, String>();
         variables.put("CONSOLE_CHAT_SERVER", server.uri().toString());
         variables.put("XDG_CONFIG_HOME", config.toString());
         variables.putAll(extraVariables);
-        var environment = new ClientEnvironment(
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), variables, false);
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var commandLine = new CommandLine(Root.class, ClientCommands.factory(environment))
-                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        int exit = commandLine.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return CommandRun.of(variables, stdin, args);
     }
 
     private static List<String> texts(String room) {

@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consolechat.server.Tls;
 import io.consolechat.server.testing.SelfSignedCertificate;
 import io.consolechat.server.testing.TestServer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** The client against a server with a self-signed certificate: refused unless --insecure is given. */
 class InsecureTlsTest {
@@ -21,22 +16,8 @@ class InsecureTlsTest {
     @TempDir
     Path dir;
 
-    @Command(name = "console-chat", subcommands = {SendCommand.class, HistoryCommand.class})
-    static final class Root {
-    }
-
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        var environment = new ClientEnvironment(new ByteArrayInputStream(new byte[0]),
-                Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString()), false);
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var exit = new CommandLine(Root.class, ClientCommands.factory(environment))
-                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private CommandRun run(String... args) {
+        return CommandRun.of(Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString()), "", args);
     }
 
     @Test
