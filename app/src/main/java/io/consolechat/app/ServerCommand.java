@@ -1,20 +1,20 @@
 package io.consolechat.app;
 
 import io.consolechat.server.ChatServer;
-import io.consolechat.server.Limits;
-import io.consolechat.server.ServerConfig;
-import io.consolechat.server.Tls;
-import io.consolechat.server.auth.LoginThrottle;
+import io.consolechat.server.config.LoginPolicy;
+import io.consolechat.server.config.Rate;
+import io.consolechat.server.config.ServerConfig;
+import io.consolechat.server.config.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code console-chat server}: runs the chat server until Ctrl-C or SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -57,7 +57,7 @@ final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The abuse limits; each flag maps onto one field of {@link Limits}. */
+    /** The abuse limits and the connection limits; each flag maps onto one field of the configuration. */
     static final class LimitOptions {
         @Option(names = "--send-rate", defaultValue = "${env:CONSOLE_CHAT_SEND_RATE:-10}",
                 description = "Messages per second one user may send (env CONSOLE_CHAT_SEND_RATE, "
@@ -121,23 +121,23 @@ final class ServerCommand implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}). Never set it without a proxy that writes that header.")
         boolean trustProxy;
 
-        Limits toLimits() {
-            var defaults = Limits.defaults();
+        void applyTo(ServerConfig config) {
+            var limits = config.limits;
             var lock = Duration.ofMinutes(loginLockMinutes);
-            var address = defaults.addressLogins();
-            var account = defaults.accountLogins();
-            return defaults
-                    .withSend(Limits.Rate.perSecond(sendRate, sendBurst))
-                    .withTokens(Limits.Rate.perMinute(sessionRate))
-                    .withAddressLogins(new LoginThrottle.Policy(Math.min(address.freeFailures(), loginLockAfter - 1),
-                            address.firstDelay(), address.maxDelay(), loginLockAfter, lock))
-                    .withAccountLogins(new LoginThrottle.Policy(Math.min(account.freeFailures(), accountLockAfter - 1),
-                            account.firstDelay(), account.maxDelay(), accountLockAfter, lock))
-                    .withStreams(streamsPerUser, streamsPerAddress)
-                    .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds))
-                    .withMaxHeaderBytes(maxHeaderBytes)
-                    .withTrustProxy(trustProxy);
+            var address = limits.addressLogins;
+            var account = limits.accountLogins;
+            limits.send = Rate.perSecond(sendRate, sendBurst);
+            limits.tokens = Rate.perMinute(sessionRate);
+            limits.addressLogins = new LoginPolicy(Math.min(address.freeFailures(), loginLockAfter - 1),
+                    address.firstDelay(), address.maxDelay(), loginLockAfter, lock);
+            limits.accountLogins = new LoginPolicy(Math.min(account.freeFailures(), accountLockAfter - 1),
+                    account.firstDelay(), account.maxDelay(), accountLockAfter, lock);
+            limits.streamsPerUser = streamsPerUser;
+            limits.streamsPerAddress = streamsPerAddress;
+            config.network.idleTimeout = Duration.ofSeconds(idleTimeoutSeconds);
+            config.network.headerTimeout = Duration.ofSeconds(headerTimeoutSeconds);
+            config.network.maxHeaderBytes = maxHeaderBytes;
+            config.network.trustProxy = trustProxy;
         }
     }
 
@@ -188,13 +188,17 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private ServerConfig describedConfig() {
-        var guest = Duration.ofHours(guestTokenHours);
-        return ServerConfig.defaults().withHost(host).withPort(port).withDataDir(dataDir)
-                .withPresenceGrace(Duration.ofSeconds(presenceGraceSeconds))
-                .withLifetimes(new io.consolechat.server.auth.Accounts.Lifetimes(
-                        guest, guest, Duration.ofDays(registeredTokenDays)))
-                .withLimits(limits.toLimits())
-                .withTls(tls.toTls(spec));
+        var config = new ServerConfig();
+        config.network.host = host;
+        config.network.port = port;
+        config.network.tls = tls.toTls(spec);
+        config.storage.dataDir = dataDir;
+        config.presence.grace = Duration.ofSeconds(presenceGraceSeconds);
+        config.tokenLifetimes.anonymous = Duration.ofHours(guestTokenHours);
+        config.tokenLifetimes.temporary = Duration.ofHours(guestTokenHours);
+        config.tokenLifetimes.registered = Duration.ofDays(registeredTokenDays);
+        limits.applyTo(config);
+        return config;
     }
 
     @Override

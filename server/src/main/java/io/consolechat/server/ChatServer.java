@@ -2,15 +2,18 @@ package io.consolechat.server;
 
 import io.consolechat.protocol.Json;
 import io.consolechat.server.auth.Accounts;
+import io.consolechat.server.auth.BearerTokens;
 import io.consolechat.server.auth.PasswordHasher;
-import io.consolechat.server.auth.Tokens;
+import io.consolechat.server.bus.EventBus;
+import io.consolechat.server.bus.LocalBus;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.http.ChatApi;
 import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
+import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
-import io.consolechat.server.http.Listener;
 import io.consolechat.server.room.Presence;
-import io.consolechat.server.room.Rooms;
+import io.consolechat.server.room.RoomService;
 import io.consolechat.server.store.Database;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,27 +34,31 @@ public final class ChatServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Database database;
-    private final Presence presence;
-    private final Rooms rooms;
-    private final Listener listener;
+    private final RoomService rooms;
+    private final HttpConnector connector;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
 
-    private ChatServer(ServerConfig config, Clock clock) {
+    /**
+     * The send path: {@link ChatApi} -> {@link RoomService} -> the event log (group commit, sequence numbers
+     * taken in the transaction) -> the bus -> each listening stream's subscription.
+     */
+    private ChatServer(ServerConfig config, Clock clock, Function<EventBus, Database> openDatabase) {
         this.config = config;
         var json = new Json();
-        this.database = Database.openSqlite(config.dataDir(), clock);
-        var store = database.store();
-        var tokens = new Tokens(store);
-        var accounts = new Accounts(store, tokens, new PasswordHasher(), config.lifetimes(), clock);
-        this.presence = new Presence(store, config.presenceGrace());
-        this.rooms = new Rooms(store, presence, config.subscriptionBuffer());
-        var api = new ChatApi(json, store, rooms, accounts, tokens, clock, config.keepalive(),
-                new Guards(config.limits(), clock));
+        var bus = new LocalBus();
+        this.database = openDatabase.apply(bus);
+        var tokens = new BearerTokens(database.accounts());
+        var accounts = new Accounts(database.accounts(), tokens, new PasswordHasher(), config.tokenLifetimes,
+                config.limits, clock);
+        var presence = new Presence(database.events(), config.presence.grace);
+        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer);
+        var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
+                new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);
-        var jettyErrors = new JsonErrorHandler(json, config.limits().maxHeaderBytes());
-        this.listener = new Listener(config.host(), config.port(), config.limits(), config.tls());
+        var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
+        this.connector = new HttpConnector(config.network);
         this.http = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -58,8 +66,8 @@ public final class ChatServer implements AutoCloseable {
             // Compression would hold stream lines back until a buffer fills.
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.http.prefer405over404 = true;
-            javalin.jetty.modifyHttpConfiguration(listener::configure);
-            javalin.jetty.addConnector(listener::connector);
+            javalin.jetty.modifyHttpConfiguration(connector::configure);
+            javalin.jetty.addConnector(connector::connector);
             javalin.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
             javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
             // A request logger makes Javalin time every request; only pay for it when the lines are wanted.
@@ -87,7 +95,12 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static ChatServer start(ServerConfig config, Clock clock) {
-        var server = new ChatServer(config, clock);
+        return start(config, clock, bus -> Database.openSqlite(config.storage.dataDir, bus, clock));
+    }
+
+    /** Starts on a database the caller opens on the server's bus: fault tests open one that fails on demand. */
+    public static ChatServer start(ServerConfig config, Clock clock, Function<EventBus, Database> openDatabase) {
+        var server = new ChatServer(config, clock, openDatabase);
         try {
             server.http.start();
         } catch (RuntimeException e) {
@@ -103,13 +116,13 @@ public final class ChatServer implements AutoCloseable {
 
     /** The URL to reach the server on this machine. */
     public URI uri() {
-        var host = config.host();
+        var host = config.network.host;
         if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
             host = "localhost";
         } else if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create((listener.secure() ? "https://" : "http://") + host + ":" + port());
+        return URI.create((connector.secure() ? "https://" : "http://") + host + ":" + port());
     }
 
     /** Ends every stream with its end line, stops HTTP, writes the pending leave events, closes the database. */
@@ -131,7 +144,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         http.stop();
-        presence.close();
+        rooms.close();
         database.close();
     }
 }

@@ -51,9 +51,11 @@ class SlowReaderTest {
     @Test
     void stalledListenersDoNotSlowTheRoomAndAreCutOff() throws Exception {
         // A short idle timeout ends the sleeper's blocked write sooner; keepalives keep the readers' streams busy.
-        try (var server = TestServer.start(config -> config.withSubscriptionBuffer(BUFFER)
-                .withKeepalive(Duration.ofSeconds(1))
-                .withLimits(config.limits().withIdleTimeout(Duration.ofSeconds(5))));
+        try (var server = TestServer.start(config -> {
+            config.streams.buffer = BUFFER;
+            config.streams.keepalive = Duration.ofSeconds(1);
+            config.network.idleTimeout = Duration.ofSeconds(5);
+        });
              var workers = Executors.newVirtualThreadPerTaskExecutor()) {
             var api = new Api(server);
             var laggard = api.login("laggard", null);

@@ -2,6 +2,7 @@ package io.consolechat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolechat.server.config.Tls;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.SelfSignedCertificate;
 import io.consolechat.server.testing.TestServer;
@@ -31,7 +32,7 @@ class TlsTest {
     @Test
     void loginSendAndStreamOverHttpsWithAPkcs12KeyStore() throws Exception {
         var keyStore = selfSigned("EC");
-        try (var server = TestServer.start(c -> c.withTls(new Tls.Pkcs12(keyStore, PASSWORD)))) {
+        try (var server = TestServer.start(c -> c.network.tls = new Tls.Pkcs12(keyStore, PASSWORD))) {
             assertThat(server.uri().getScheme()).isEqualTo("https");
             chatOverTls(server, keyStore);
         }
@@ -50,7 +51,7 @@ class TlsTest {
         assertThat(privateKey.getFormat()).isEqualTo("PKCS#8");
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + mime.encodeToString(privateKey.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
-        try (var server = TestServer.start(c -> c.withTls(new Tls.Pem(cert, key)))) {
+        try (var server = TestServer.start(c -> c.network.tls = new Tls.Pem(cert, key))) {
             chatOverTls(server, keyStore);
         }
     }
@@ -58,7 +59,7 @@ class TlsTest {
     @Test
     void aClientThatDoesNotTrustTheCertificateIsRefused() throws Exception {
         var keyStore = selfSigned("EC");
-        try (var server = TestServer.start(c -> c.withTls(new Tls.Pkcs12(keyStore, PASSWORD)))) {
+        try (var server = TestServer.start(c -> c.network.tls = new Tls.Pkcs12(keyStore, PASSWORD))) {
             var client = HttpClient.newHttpClient();
             var request = HttpRequest.newBuilder(server.uri().resolve("/health")).build();
             try {

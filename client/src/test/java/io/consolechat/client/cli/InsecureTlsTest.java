@@ -2,7 +2,7 @@ package io.consolechat.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Tls;
+import io.consolechat.server.config.Tls;
 import io.consolechat.server.testing.SelfSignedCertificate;
 import io.consolechat.server.testing.TestServer;
 import java.nio.file.Path;
@@ -23,8 +23,8 @@ class InsecureTlsTest {
     @Test
     void aSelfSignedCertificateIsRefusedUnlessInsecureIsGiven() throws Exception {
         var certificate = SelfSignedCertificate.create(dir, "EC");
-        try (var server = TestServer.start(c -> c.withTls(new Tls.Pkcs12(certificate.keyStore(),
-                certificate.password())))) {
+        try (var server = TestServer.start(c -> c.network.tls = new Tls.Pkcs12(certificate.keyStore(),
+                certificate.password()))) {
             var url = server.uri().toString();
             assertThat(url).startsWith("https://");
 

@@ -2,7 +2,7 @@ package io.consolechat.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Limits;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.TestServer;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class SendRateLimitTest {
 
     @Test
     void linesPastTheBurstAreSentAfterTheServersRetryAfter() {
-        try (var server = TestServer.start(c -> c.withLimits(Limits.defaults()))) {
+        try (var server = TestServer.start(c -> c.limits = new ServerConfig.Limits())) {
             var lines = IntStream.rangeClosed(1, 40).mapToObj(i -> "line " + i).toList();
             var run = CommandRun.of(Map.of("XDG_CONFIG_HOME", config.toString()), String.join("\n", lines),
                     "send", "--server", server.uri().toString(), "paced");

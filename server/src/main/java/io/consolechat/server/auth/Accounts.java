@@ -4,14 +4,14 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.Tokens.TokenResponse;
 import io.consolechat.protocol.UserKind;
-import io.consolechat.server.ApiException;
-import io.consolechat.server.store.Store;
-import io.consolechat.server.store.Store.Claim;
-import io.consolechat.server.store.Store.NewToken;
-import io.consolechat.server.store.Store.StoredUser;
+import io.consolechat.server.config.ServerConfig;
+import io.consolechat.server.error.Refused;
+import io.consolechat.server.store.AccountStore.Claim;
+import io.consolechat.server.store.AccountStore.NewToken;
+import io.consolechat.server.store.AccountStore.StoredUser;
+import io.consolechat.server.store.AccountStore;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -22,33 +22,21 @@ public final class Accounts {
     public static final int MAX_PASSWORD_LENGTH = 1024;
     private static final String ANON_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
 
-    /** How long tokens live, by kind of user. */
-    public record Lifetimes(Duration anonymous, Duration temporary, Duration registered) {
-        public static Lifetimes defaults() {
-            return new Lifetimes(Duration.ofHours(24), Duration.ofHours(24), Duration.ofDays(30));
-        }
-
-        Duration of(UserKind kind) {
-            return switch (kind) {
-                case ANONYMOUS -> anonymous;
-                case TEMPORARY -> temporary;
-                case REGISTERED -> registered;
-            };
-        }
-    }
-
-    private final Store store;
-    private final Tokens tokens;
+    private final AccountStore store;
+    private final BearerTokens tokens;
     private final PasswordHasher hasher;
-    private final Lifetimes lifetimes;
+    private final ServerConfig.TokenLifetimes lifetimes;
+    private final LoginThrottle throttle;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public Accounts(Store store, Tokens tokens, PasswordHasher hasher, Lifetimes lifetimes, Clock clock) {
+    public Accounts(AccountStore store, BearerTokens tokens, PasswordHasher hasher,
+                    ServerConfig.TokenLifetimes lifetimes, ServerConfig.Limits limits, Clock clock) {
         this.store = store;
         this.tokens = tokens;
         this.hasher = hasher;
         this.lifetimes = lifetimes;
+        this.throttle = new LoginThrottle(limits.addressLogins, limits.accountLogins, clock);
         this.clock = clock;
     }
 
@@ -61,19 +49,41 @@ public final class Accounts {
                 return response;
             }
         }
-        throw new ApiException(ErrorCode.UNAVAILABLE, "could not find a free anonymous name; try again");
+        throw new Refused(ErrorCode.UNAVAILABLE, "could not find a free anonymous name; try again");
     }
 
-    /** {@code POST /login}: the branches of the API, by which fields are present. */
-    public TokenResponse login(String username, String password) {
+    /**
+     * {@code POST /login} from a client {@code address}: the branches of the API, by which fields are present.
+     * A login with a password is under the guessing limits: a locked address or account is refused before
+     * the password is checked. Success clears the account's failures but not the address's, so logging in
+     * to one's own account cannot reset the count of guesses made at others.
+     */
+    public TokenResponse login(String username, String password, String address) {
+        if (password == null || username == null || !Names.isValidUserName(username)) {
+            return login(username, password);
+        }
+        throttle.check(address, username);
+        try {
+            var response = login(username, password);
+            throttle.succeeded(username);
+            return response;
+        } catch (Refused e) {
+            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
+                throttle.failed(address, username);
+            }
+            throw e;
+        }
+    }
+
+    private TokenResponse login(String username, String password) {
         if (username == null && password == null) {
             return anonymous();
         }
         if (username == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "a password needs a username");
+            throw new Refused(ErrorCode.INVALID_REQUEST, "a password needs a username");
         }
         if (!Names.isValidUserName(username)) {
-            throw new ApiException(ErrorCode.INVALID_USERNAME,
+            throw new Refused(ErrorCode.INVALID_USERNAME,
                     "user names are 2 to 32 characters of A-Z a-z 0-9 _ - and do not start with anon-");
         }
         return password == null ? temporary(username) : registered(username, password);
@@ -89,7 +99,7 @@ public final class Accounts {
 
     private TokenResponse registered(String name, String password) {
         if (password.length() > MAX_PASSWORD_LENGTH) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "passwords are at most " + MAX_PASSWORD_LENGTH + " characters");
+            throw new Refused(ErrorCode.INVALID_REQUEST, "passwords are at most " + MAX_PASSWORD_LENGTH + " characters");
         }
         var existing = store.userByName(name);
         if (existing.isPresent()) {
@@ -105,7 +115,7 @@ public final class Accounts {
             }
         }
         if (password.length() < MIN_PASSWORD_LENGTH) {
-            throw new ApiException(ErrorCode.WEAK_PASSWORD,
+            throw new Refused(ErrorCode.WEAK_PASSWORD,
                     "a new account's password needs at least " + MIN_PASSWORD_LENGTH + " characters");
         }
         var response = claim(newUser(name, UserKind.REGISTERED, hasher.hash(password)), true);
@@ -132,7 +142,7 @@ public final class Accounts {
         return new TokenResponse(minted.token(), user.user(), token.expiresAt(), created ? Boolean.TRUE : null);
     }
 
-    private NewToken newToken(Tokens.Minted minted, UserKind kind) {
+    private NewToken newToken(BearerTokens.Minted minted, UserKind kind) {
         var now = clock.instant();
         return new NewToken(minted.hash(), now, now.plus(lifetimes.of(kind)));
     }
@@ -149,8 +159,8 @@ public final class Accounts {
         return new String(chars);
     }
 
-    private static ApiException invalidCredentials() {
-        return new ApiException(ErrorCode.INVALID_CREDENTIALS, "invalid username or password");
+    private static Refused invalidCredentials() {
+        return new Refused(ErrorCode.INVALID_CREDENTIALS, "invalid username or password");
     }
 
     /** Removes lapsed tokens now and then; temporary names held by them are then free again. */

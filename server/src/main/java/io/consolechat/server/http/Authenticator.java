@@ -1,9 +1,9 @@
 package io.consolechat.server.http;
 
 import io.consolechat.protocol.ErrorCode;
-import io.consolechat.server.ApiException;
+import io.consolechat.server.auth.BearerTokens;
 import io.consolechat.server.auth.Session;
-import io.consolechat.server.auth.Tokens;
+import io.consolechat.server.error.Refused;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Locale;
@@ -12,10 +12,10 @@ import java.util.Locale;
 final class Authenticator {
     private static final String SCHEME = "bearer ";
 
-    private final Tokens tokens;
+    private final BearerTokens tokens;
     private final Clock clock;
 
-    Authenticator(Tokens tokens, Clock clock) {
+    Authenticator(BearerTokens tokens, Clock clock) {
         this.tokens = tokens;
         this.clock = clock;
     }
@@ -25,12 +25,12 @@ final class Authenticator {
         if (header == null || header.length() <= SCHEME.length()
                 || !header.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "this needs an Authorization: Bearer <token> header");
+            throw new Refused(ErrorCode.UNAUTHORIZED, "this needs an Authorization: Bearer <token> header");
         }
         var token = header.substring(SCHEME.length()).strip();
         return tokens.session(token, clock.instant()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            return new ApiException(ErrorCode.UNAUTHORIZED, "the token is unknown, expired or revoked");
+            return new Refused(ErrorCode.UNAUTHORIZED, "the token is unknown, expired or revoked");
         });
     }
 }

@@ -2,49 +2,43 @@ package io.consolechat.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.consolechat.protocol.ErrorCode;
-import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Json;
 import io.consolechat.protocol.MessageText;
-import io.consolechat.protocol.Names;
 import io.consolechat.protocol.Rooms.Health;
 import io.consolechat.protocol.Rooms.Ok;
-import io.consolechat.protocol.Rooms.RoomSummary;
 import io.consolechat.protocol.Rooms.SendRequest;
 import io.consolechat.protocol.Tokens.LoginRequest;
-import io.consolechat.protocol.Tokens.TokenResponse;
-import io.consolechat.server.ApiException;
 import io.consolechat.server.auth.Accounts;
-import io.consolechat.server.room.Rooms;
-import io.consolechat.server.store.Store;
-import io.consolechat.server.store.StoreException;
+import io.consolechat.server.auth.BearerTokens;
+import io.consolechat.server.error.Refused;
+import io.consolechat.server.room.RoomService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
 
 /** The routes of the HTTP API; each handler reads the request, calls the domain, writes JSON. */
 public final class ChatApi {
     private static final int MAX_MEMBERS = 1000;
 
     private final Json json;
-    private final Store store;
-    private final Rooms rooms;
+    private final RoomService rooms;
     private final Accounts accounts;
     private final Authenticator auth;
-    private final io.consolechat.server.auth.Tokens tokens;
+    private final BearerTokens tokens;
     private final RoomStream stream;
     private final Guards guards;
 
-    public ChatApi(Json json, Store store, Rooms rooms, Accounts accounts, io.consolechat.server.auth.Tokens tokens,
-                   java.time.Clock clock, java.time.Duration keepalive, Guards guards) {
+    public ChatApi(Json json, RoomService rooms, Accounts accounts, BearerTokens tokens, Clock clock,
+                   Duration keepalive, Guards guards) {
         this.json = json;
-        this.store = store;
         this.rooms = rooms;
         this.accounts = accounts;
         this.auth = new Authenticator(tokens, clock);
         this.tokens = tokens;
-        this.stream = new RoomStream(store, rooms, json, keepalive);
+        this.stream = new RoomStream(rooms, json, keepalive);
         this.guards = guards;
     }
 
@@ -70,35 +64,8 @@ public final class ChatApi {
         var request = body.length == 0 || isBlank(body) ? new LoginRequest(null, null) : parse(body, LoginRequest.class);
         // Every login may mint a token, and a password login costs an Argon2 hash: all count.
         guards.newToken(ctx);
-        var response = request.password() == null
-                ? accounts.login(request.username(), null)
-                : passwordLogin(ctx, request);
+        var response = accounts.login(request.username(), request.password(), guards.address(ctx));
         send(ctx, Boolean.TRUE.equals(response.created()) ? 201 : 200, response);
-    }
-
-    /**
-     * A login with a password, under the guessing limits: a locked address or account is refused before
-     * the password is checked. Success clears the account's failures but not the address's, so logging in
-     * to one's own account cannot reset the count of guesses made at others.
-     */
-    private TokenResponse passwordLogin(Context ctx, LoginRequest request) {
-        var username = request.username();
-        if (username == null || !Names.isValidUserName(username)) {
-            return accounts.login(username, request.password());
-        }
-        var address = guards.address(ctx);
-        var throttle = guards.logins();
-        throttle.check(address, username);
-        try {
-            var response = accounts.login(username, request.password());
-            throttle.succeeded(username);
-            return response;
-        } catch (ApiException e) {
-            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
-                throttle.failed(address, username);
-            }
-            throw e;
-        }
     }
 
     private void logout(Context ctx) {
@@ -109,10 +76,7 @@ public final class ChatApi {
 
     private void listRooms(Context ctx) {
         auth.require(ctx);
-        var summaries = store.rooms().stream()
-                .map(r -> new RoomSummary(r.name(), rooms.memberCount(r.name()), r.lastSeq(), r.lastActivity()))
-                .toList();
-        send(ctx, 200, summaries);
+        send(ctx, 200, rooms.rooms());
     }
 
     private void streamRoom(Context ctx) throws InterruptedException {
@@ -132,18 +96,13 @@ public final class ChatApi {
         var room = Requests.room(ctx);
         var text = MessageText.normalize(messageText(ctx));
         MessageText.problem(text).ifPresent(problem -> {
-            throw new ApiException(problem, switch (problem) {
+            throw new Refused(problem, switch (problem) {
                 case EMPTY_MESSAGE -> "the message is empty";
                 case MESSAGE_TOO_LONG -> "messages are at most " + MessageText.MAX_LENGTH + " characters";
                 default -> "the message holds control characters (only newline and tab are allowed)";
             });
         });
-        try {
-            var event = store.append(room, EventType.MESSAGE, session.user(), text).join();
-            send(ctx, 201, event);
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof StoreException se ? se : e;
-        }
+        send(ctx, 201, rooms.post(room, session.user(), text));
     }
 
     private String messageText(Context ctx) {
@@ -155,11 +114,11 @@ public final class ChatApi {
             case "", "application/json" -> {
                 var request = parse(body, SendRequest.class);
                 if (request.text() == null) {
-                    throw new ApiException(ErrorCode.INVALID_REQUEST, "the body needs a \"text\" field");
+                    throw new Refused(ErrorCode.INVALID_REQUEST, "the body needs a \"text\" field");
                 }
                 yield request.text();
             }
-            default -> throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            default -> throw new Refused(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send application/json ({\"text\": \"...\"}) or text/plain");
         };
     }
@@ -180,20 +139,20 @@ public final class ChatApi {
         var room = Requests.room(ctx);
         long before = Requests.number(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         int limit = (int) Requests.number(ctx, "limit", 50, 0, 500);
-        send(ctx, 200, store.eventsBefore(room, before, limit));
+        send(ctx, 200, rooms.history(room, before, limit));
     }
 
     private <T> T parse(byte[] body, Class<T> type) {
         try {
             var value = json.read(body, type);
             if (value == null) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
+                throw new Refused(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
             }
             return value;
         } catch (JacksonException e) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "the body is not the JSON this endpoint takes");
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the body is not the JSON this endpoint takes");
         } catch (IOException e) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "the body could not be read");
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the body could not be read");
         }
     }
 

@@ -3,8 +3,8 @@ package io.consolechat.server.http;
 import io.consolechat.protocol.ErrorBody;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
-import io.consolechat.server.ApiException;
-import io.consolechat.server.store.StoreException;
+import io.consolechat.server.error.Refused;
+import io.consolechat.server.error.StoreException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -27,14 +27,15 @@ public final class ErrorMapping {
     }
 
     public void register(RoutesConfig routes) {
-        routes.exception(ApiException.class, (e, ctx) -> {
+        routes.exception(Refused.class, (e, ctx) -> {
             if (e.retryAfterSeconds() > 0) {
                 ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             }
             write(ctx, e.code(), e.getMessage());
         });
         routes.exception(StoreException.class, (e, ctx) -> {
-            log.error("store failure on {} {}", ctx.method(), ctx.path(), e);
+            // The store logs the fault once, with its cause; a line per request would flood the log.
+            log.debug("store failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             write(ctx, ErrorCode.UNAVAILABLE, "the server cannot store or read data right now; try again");
         });
         routes.exception(IllegalArgumentException.class, (e, ctx) -> {

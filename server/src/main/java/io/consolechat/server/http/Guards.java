@@ -2,29 +2,26 @@ package io.consolechat.server.http;
 
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
-import io.consolechat.server.Limits;
-import io.consolechat.server.auth.LoginThrottle;
+import io.consolechat.server.config.ServerConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 
 /**
  * The abuse limits the routes apply before doing any work: sending rate per user, new tokens per
- * address, password guessing per address and account, open streams per user and address. Each refusal
- * is a 429 {@code rate_limited}.
+ * address, open streams per user and address. Each refusal is a 429 {@code rate_limited}. (Password
+ * guessing is limited where passwords are checked, in {@code auth}.)
  */
 public final class Guards {
     private final ClientAddress addresses;
     private final RateLimit sends;
     private final RateLimit tokens;
-    private final LoginThrottle logins;
     private final StreamSlots streams;
 
-    public Guards(Limits limits, Clock clock) {
-        this.addresses = new ClientAddress(limits.trustProxy());
-        this.sends = new RateLimit(limits.send(), "messages", clock);
-        this.tokens = new RateLimit(limits.tokens(), "logins and new sessions from your address", clock);
-        this.logins = new LoginThrottle(limits.addressLogins(), limits.accountLogins(), clock);
-        this.streams = new StreamSlots(limits.streamsPerUser(), limits.streamsPerAddress());
+    public Guards(ServerConfig.Limits limits, boolean trustProxy, Clock clock) {
+        this.addresses = new ClientAddress(trustProxy);
+        this.sends = new RateLimit(limits.send, "messages", clock);
+        this.tokens = new RateLimit(limits.tokens, "logins and new sessions from your address", clock);
+        this.streams = new StreamSlots(limits.streamsPerUser, limits.streamsPerAddress);
     }
 
     String address(Context ctx) {
@@ -38,10 +35,6 @@ public final class Guards {
     /** Before any login or new session, each of which may mint a token. */
     void newToken(Context ctx) {
         tokens.take(address(ctx));
-    }
-
-    LoginThrottle logins() {
-        return logins;
     }
 
     StreamSlots.Slot openStream(Context ctx, User user) {

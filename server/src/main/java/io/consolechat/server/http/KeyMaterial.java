@@ -1,6 +1,6 @@
 package io.consolechat.server.http;
 
-import io.consolechat.server.Tls;
+import io.consolechat.server.config.Tls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

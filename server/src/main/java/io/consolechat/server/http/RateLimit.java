@@ -3,8 +3,8 @@ package io.consolechat.server.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.consolechat.protocol.ErrorCode;
-import io.consolechat.server.ApiException;
-import io.consolechat.server.Limits.Rate;
+import io.consolechat.server.config.Rate;
+import io.consolechat.server.error.Refused;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
@@ -41,7 +41,7 @@ final class RateLimit {
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1)
                     / TimeUnit.SECONDS.toNanos(1));
-            throw new ApiException(ErrorCode.RATE_LIMITED, "too many " + what + "; the limit is " + rate.refill()
+            throw new Refused(ErrorCode.RATE_LIMITED, "too many " + what + "; the limit is " + rate.refill()
                     + " per " + rate.period().toSeconds() + " s (bursts of " + rate.burst() + "); try again in "
                     + seconds + " s", seconds);
         }

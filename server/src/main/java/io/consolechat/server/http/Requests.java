@@ -2,7 +2,7 @@ package io.consolechat.server.http;
 
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Names;
-import io.consolechat.server.ApiException;
+import io.consolechat.server.error.Refused;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ final class Requests {
      * A client that is still sending when the 413 goes out may see a broken pipe instead of the answer; so a
      * body that is not much too large is read and dropped first. A huge one is not: the connection closes.
      */
-    private static ApiException tooLarge(java.io.InputStream in, long declared) throws IOException {
+    private static Refused tooLarge(java.io.InputStream in, long declared) throws IOException {
         if (declared <= DRAIN_LIMIT) {
             long left = DRAIN_LIMIT;
             long skipped;
@@ -55,8 +55,8 @@ final class Requests {
         return tooLarge();
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(ErrorCode.TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
+    private static Refused tooLarge() {
+        return new Refused(ErrorCode.TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
     }
 
     static String utf8(byte[] bytes) {
@@ -66,7 +66,7 @@ final class Requests {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "the body is not valid UTF-8");
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the body is not valid UTF-8");
         }
     }
 
@@ -92,7 +92,7 @@ final class Requests {
 
     static long number(String raw, String name, long min, long max) {
         if (!DIGITS.matcher(raw).matches()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be a whole number from " + min + " to " + max);
+            throw new Refused(ErrorCode.INVALID_REQUEST, name + " must be a whole number from " + min + " to " + max);
         }
         long value;
         try {
@@ -107,12 +107,12 @@ final class Requests {
         return value;
     }
 
-    private static ApiException outOfRange(String name, long min, long max) {
-        return new ApiException(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
+    private static Refused outOfRange(String name, long min, long max) {
+        return new Refused(ErrorCode.INVALID_REQUEST, name + " must be from " + min + " to " + max);
     }
 
     static String room(Context ctx) {
-        return Names.roomName(ctx.pathParam("room")).orElseThrow(() -> new ApiException(ErrorCode.INVALID_ROOM,
+        return Names.roomName(ctx.pathParam("room")).orElseThrow(() -> new Refused(ErrorCode.INVALID_ROOM,
                 "room names are 1 to 64 characters of a-z 0-9 _ - and start with a letter or digit"));
     }
 }

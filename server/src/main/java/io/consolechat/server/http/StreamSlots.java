@@ -3,7 +3,7 @@ package io.consolechat.server.http;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
-import io.consolechat.server.ApiException;
+import io.consolechat.server.error.Refused;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,7 +58,7 @@ final class StreamSlots {
         counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    private static ApiException full(String message) {
-        return new ApiException(ErrorCode.RATE_LIMITED, message);
+    private static Refused full(String message) {
+        return new Refused(ErrorCode.RATE_LIMITED, message);
     }
 }

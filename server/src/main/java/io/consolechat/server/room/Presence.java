@@ -3,8 +3,9 @@ package io.consolechat.server.room;
 import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
-import io.consolechat.server.store.Store;
-import io.consolechat.server.store.StoreException;
+import io.consolechat.server.error.StoreException;
+import io.consolechat.server.store.EventLog.NewEvent;
+import io.consolechat.server.store.EventLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +41,14 @@ public final class Presence implements AutoCloseable {
         }
     }
 
-    private final Store store;
+    private final EventLog log;
     private final Duration grace;
     private final Map<String, Map<String, Member>> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("presence-timer").daemon(true).factory());
 
-    public Presence(Store store, Duration grace) {
-        this.store = store;
+    public Presence(EventLog log, Duration grace) {
+        this.log = log;
         this.grace = grace;
     }
 
@@ -224,7 +225,7 @@ public final class Presence implements AutoCloseable {
 
     private void write(String room, EventType type, User user) {
         try {
-            store.append(room, type, user, null).join();
+            log.append(new NewEvent(room, type, user, null)).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof StoreException se ? se : new StoreException("could not write " + type, e);
         }

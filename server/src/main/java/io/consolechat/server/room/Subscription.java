@@ -2,6 +2,7 @@ package io.consolechat.server.room;
 
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.User;
+import io.consolechat.server.bus.EventBus;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -11,9 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * fan-out never waits on it; a reader that falls {@code capacity} events behind is cut off and can
  * resume with {@code since}.
  */
-public final class Subscription {
+final class Subscription implements EventBus.Subscriber {
     /** Why a subscription stopped taking events. */
-    public enum Closed { NOT, OVERFLOW, LEFT, SHUTDOWN }
+    enum Closed { NOT, OVERFLOW, LEFT, SHUTDOWN }
 
     private final String room;
     private final User user;
@@ -29,16 +30,17 @@ public final class Subscription {
         this.capacity = capacity;
     }
 
-    public String room() {
+    String room() {
         return room;
     }
 
-    public User user() {
+    User user() {
         return user;
     }
 
-    /** Called by the fan-out; never blocks for long. */
-    void offer(Event event) {
+    /** Called by the bus; never blocks for long. */
+    @Override
+    public void deliver(Event event) {
         lock.lock();
         try {
             if (closed != Closed.NOT) {
@@ -72,7 +74,7 @@ public final class Subscription {
      * The next event, waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value); null when the
      * deadline passed or the subscription is closed and drained.
      */
-    public Event take(long deadlineNanos) throws InterruptedException {
+    Event take(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
             while (buffer.isEmpty() && closed == Closed.NOT) {
@@ -89,7 +91,7 @@ public final class Subscription {
     }
 
     /** The next buffered event without waiting, or null. */
-    public Event poll() {
+    Event poll() {
         lock.lock();
         try {
             return buffer.pollFirst();
@@ -98,7 +100,7 @@ public final class Subscription {
         }
     }
 
-    public Closed closed() {
+    Closed closed() {
         lock.lock();
         try {
             return closed;

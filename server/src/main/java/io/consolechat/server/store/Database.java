@@ -2,54 +2,84 @@ package io.consolechat.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.consolechat.server.bus.EventBus;
+import io.consolechat.server.error.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
-/** Opens the embedded SQLite database in the data directory, migrated to the current schema. */
+/** The database of one server: the embedded SQLite file in the data directory, migrated to the current schema. */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource dataSource;
-    private final SqlStore store;
+    private final HikariDataSource pool;
+    private final SqlEventLog events;
+    private final SqlAccountStore accounts;
 
-    private Database(HikariDataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
-        this.store = new SqlStore(dataSource, clock);
+    private Database(HikariDataSource pool, EventBus bus, Clock clock) {
+        this.pool = pool;
+        var transactions = new Transactions(pool, pool::evictConnection);
+        this.events = new SqlEventLog(transactions, bus, clock);
+        this.accounts = new SqlAccountStore(transactions);
     }
 
-    public static Database openSqlite(Path dataDir, Clock clock) {
+    /** Opens (creating if needed) {@code console-chat.db} in {@code dataDir}; committed events go to {@code bus}. */
+    public static Database openSqlite(Path dataDir, EventBus bus, Clock clock) {
+        return openSqlite(dataDir, bus, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #openSqlite(Path, EventBus, Clock)}, with the driver's data source wrapped beneath the
+     * connection pool by {@code underPool}: that is where fault tests make chosen commits fail.
+     */
+    public static Database openSqlite(Path dataDir, EventBus bus, Clock clock, UnaryOperator<DataSource> underPool) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new StoreException("cannot create the data directory " + dataDir, e);
         }
         var file = dataDir.resolve("console-chat.db").toAbsolutePath();
-        var config = new HikariConfig();
+        var settings = new SQLiteConfig();
         // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable before it returns;
         // IMMEDIATE transactions take the write lock up front, so a read-then-write never fails half-way.
-        config.setJdbcUrl("jdbc:sqlite:" + file
-                + "?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=true&transaction_mode=IMMEDIATE");
+        settings.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        settings.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        settings.setBusyTimeout(10_000);
+        settings.enforceForeignKeys(true);
+        settings.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        var sqlite = new SQLiteDataSource(settings);
+        sqlite.setUrl("jdbc:sqlite:" + file);
+        var config = new HikariConfig();
+        config.setDataSource(underPool.apply(sqlite));
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(2);
-        var dataSource = new HikariDataSource(config);
+        var pool = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
-            dataSource.close();
+            pool.close();
             throw new StoreException("cannot migrate the database " + file, e);
         }
-        return new Database(dataSource, clock);
+        return new Database(pool, bus, clock);
     }
 
-    public Store store() {
-        return store;
+    public EventLog events() {
+        return events;
     }
 
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    /** Stores what the event log has accepted, then closes the connections. */
     @Override
     public void close() {
-        store.close();
-        dataSource.close();
+        events.close();
+        pool.close();
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.User;
 import io.consolechat.protocol.UserKind;
-import io.consolechat.server.auth.Accounts.Lifetimes;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.TestServer;
@@ -279,7 +278,7 @@ class LoginTest {
         @Test
         void tokensExpireAfterTheirLifetimeByKind() {
             var clock = new ManualClock();
-            try (var timed = TestServer.start(c -> c, clock)) {
+            try (var timed = TestServer.start(c -> { }, clock)) {
                 var timedApi = new Api(timed);
                 var start = clock.instant();
                 var anonymous = timedApi.post("/session", null, null).json();
@@ -311,8 +310,11 @@ class LoginTest {
         @Test
         void lifetimesAreConfigurable() {
             var clock = new ManualClock();
-            var lifetimes = new Lifetimes(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(3));
-            try (var timed = TestServer.start(c -> c.withLifetimes(lifetimes), clock)) {
+            try (var timed = TestServer.start(c -> {
+                c.tokenLifetimes.anonymous = Duration.ofMinutes(1);
+                c.tokenLifetimes.temporary = Duration.ofMinutes(2);
+                c.tokenLifetimes.registered = Duration.ofMinutes(3);
+            }, clock)) {
                 var timedApi = new Api(timed);
                 var start = clock.instant();
                 assertThat(Instant.parse(timedApi.post("/session", null, null).json().path("expiresAt").asText()))

@@ -120,7 +120,7 @@ final class FuzzTarget implements AutoCloseable {
     static FuzzTarget start() {
         var clock = new ManualClock();
         // Short keepalives make the server notice quickly that a fuzz client dropped an accepted stream.
-        return new FuzzTarget(TestServer.start(config -> config.withKeepalive(Duration.ofMillis(200)), clock), clock);
+        return new FuzzTarget(TestServer.start(config -> config.streams.keepalive = Duration.ofMillis(200), clock), clock);
     }
 
     java.net.URI uri() {

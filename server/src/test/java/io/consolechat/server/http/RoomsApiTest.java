@@ -124,7 +124,7 @@ class RoomsApiTest {
     @Test
     void roomsListsActiveRoomsMostRecentFirst() throws Exception {
         var clock = new ManualClock();
-        try (var timed = TestServer.start(c -> c, clock)) {
+        try (var timed = TestServer.start(c -> { }, clock)) {
             var timedApi = new Api(timed);
             var sender = timedApi.anonymousToken();
             var listener = timedApi.login("Lurker", null);

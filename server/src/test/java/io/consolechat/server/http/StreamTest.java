@@ -237,7 +237,7 @@ class StreamTest {
 
     @Test
     void quietStreamsGetKeepaliveLines() throws Exception {
-        try (var quick = TestServer.start(c -> c.withKeepalive(Duration.ofMillis(200)))) {
+        try (var quick = TestServer.start(c -> c.streams.keepalive = Duration.ofMillis(200))) {
             var quickApi = new Api(quick);
             var token = quickApi.anonymousToken();
             try (var stream = quickApi.stream("/room/quiet?timeout=2", token)) {

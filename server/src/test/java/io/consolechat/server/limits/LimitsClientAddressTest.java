@@ -2,7 +2,7 @@ package io.consolechat.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Limits;
+import io.consolechat.server.config.Rate;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.TestServer;
@@ -23,7 +23,7 @@ class LimitsClientAddressTest {
 
     @Test
     void withoutTrustProxyTheHeaderIsIgnored() {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withTokens(Limits.Rate.perMinute(1))), clock)) {
+        try (var server = TestServer.start(c -> c.limits.tokens = Rate.perMinute(1), clock)) {
             var api = new Api(server);
             assertThat(newSession(api, "192.0.2.1")).isEqualTo(200);
             assertThat(newSession(api, "192.0.2.2")).isEqualTo(429);
@@ -33,8 +33,10 @@ class LimitsClientAddressTest {
 
     @Test
     void withTrustProxyTheLastEntryCountsAndEarlierOnesCannotBeUsedToEvadeTheLimit() {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withTokens(Limits.Rate.perMinute(1))
-                .withTrustProxy(true)), clock)) {
+        try (var server = TestServer.start(c -> {
+            c.limits.tokens = Rate.perMinute(1);
+            c.network.trustProxy = true;
+        }, clock)) {
             var api = new Api(server);
             assertThat(newSession(api, "192.0.2.1")).isEqualTo(200);
             assertThat(newSession(api, "192.0.2.2")).isEqualTo(200);

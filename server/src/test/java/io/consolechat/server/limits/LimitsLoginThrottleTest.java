@@ -2,8 +2,9 @@ package io.consolechat.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Limits;
-import io.consolechat.server.auth.LoginThrottle;
+import io.consolechat.server.config.LoginPolicy;
+import io.consolechat.server.config.Rate;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.TestServer;
@@ -29,8 +30,11 @@ class LimitsLoginThrottleTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(c -> c.withLimits(Limits.defaults()
-                .withTokens(Limits.Rate.perMinute(10_000)).withTrustProxy(true)), clock);
+        server = TestServer.start(c -> {
+            c.limits = new ServerConfig.Limits();
+            c.limits.tokens = Rate.perMinute(10_000);
+            c.network.trustProxy = true;
+        }, clock);
         api = new Api(server);
         assertThat(login(OWNER, RIGHT).status()).isEqualTo(201);
     }
@@ -105,9 +109,12 @@ class LimitsLoginThrottleTest {
     @Test
     void manyAddressesGuessingAtOneAccountLockTheAccount() {
         server.close();
-        var account = new LoginThrottle.Policy(2, Duration.ofSeconds(1), Duration.ofMinutes(1), 6, Duration.ofMinutes(15));
-        server = TestServer.start(c -> c.withLimits(Limits.defaults().withAccountLogins(account)
-                .withTrustProxy(true)), clock);
+        var account = new LoginPolicy(2, Duration.ofSeconds(1), Duration.ofMinutes(1), 6, Duration.ofMinutes(15));
+        server = TestServer.start(c -> {
+            c.limits = new ServerConfig.Limits();
+            c.limits.accountLogins = account;
+            c.network.trustProxy = true;
+        }, clock);
         api = new Api(server);
         assertThat(login(OWNER, RIGHT).status()).isEqualTo(201);
 
@@ -125,9 +132,12 @@ class LimitsLoginThrottleTest {
     @Test
     void aCorrectPasswordClearsTheAccountCount() {
         server.close();
-        var account = new LoginThrottle.Policy(0, Duration.ofSeconds(1), Duration.ofMinutes(1), 3, Duration.ofMinutes(15));
-        server = TestServer.start(c -> c.withLimits(Limits.defaults().withAccountLogins(account)
-                .withTrustProxy(true)), clock);
+        var account = new LoginPolicy(0, Duration.ofSeconds(1), Duration.ofMinutes(1), 3, Duration.ofMinutes(15));
+        server = TestServer.start(c -> {
+            c.limits = new ServerConfig.Limits();
+            c.limits.accountLogins = account;
+            c.network.trustProxy = true;
+        }, clock);
         api = new Api(server);
         assertThat(login(OWNER, RIGHT).status()).isEqualTo(201);
         for (int round = 0; round < 3; round++) {

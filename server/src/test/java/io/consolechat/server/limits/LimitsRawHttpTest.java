@@ -2,7 +2,7 @@ package io.consolechat.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Limits;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.RawHttp;
 import io.consolechat.server.testing.TestServer;
@@ -19,8 +19,11 @@ class LimitsRawHttpTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(c -> c.withKeepalive(Duration.ofMillis(300)).withLimits(c.limits()
-                .withHeaderTimeout(HEADER_TIMEOUT).withIdleTimeout(IDLE_TIMEOUT)));
+        server = TestServer.start(c -> {
+            c.streams.keepalive = Duration.ofMillis(300);
+            c.network.headerTimeout = HEADER_TIMEOUT;
+            c.network.idleTimeout = IDLE_TIMEOUT;
+        });
     }
 
     @AfterAll
@@ -42,7 +45,7 @@ class LimitsRawHttpTest {
 
     @Test
     void aRequestLineOverTheLimitIs414Json() throws Exception {
-        var limit = Limits.defaults().maxHeaderBytes();
+        var limit = new ServerConfig().network.maxHeaderBytes;
         assertThat(limit).isEqualTo(8192);
         var response = exchange("GET /rooms?q=" + "a".repeat(limit) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertJsonError(response, 414, "uri_too_long");

@@ -2,7 +2,8 @@ package io.consolechat.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Limits;
+import io.consolechat.server.config.Rate;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.TestServer;
@@ -14,7 +15,7 @@ class LimitsSendRateTest {
 
     @Test
     void aUserPastTheBurstGets429WithRetryAfterAndTheMessageIsNotStored() {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withSend(Limits.Rate.perSecond(2, 5))), clock)) {
+        try (var server = TestServer.start(c -> c.limits.send = Rate.perSecond(2, 5), clock)) {
             var api = new Api(server);
             var alice = api.login("alice", null);
             for (int i = 1; i <= 5; i++) {
@@ -36,7 +37,7 @@ class LimitsSendRateTest {
 
     @Test
     void theBucketRefillsAtTheRateAndEachUserHasTheirOwn() {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withSend(Limits.Rate.perSecond(2, 3))), clock)) {
+        try (var server = TestServer.start(c -> c.limits.send = Rate.perSecond(2, 3), clock)) {
             var api = new Api(server);
             var alice = api.login("alice", null);
             var bob = api.login("bob", null);
@@ -60,7 +61,7 @@ class LimitsSendRateTest {
 
     @Test
     void theDefaultsAllowBurstsOfThirty() {
-        try (var server = TestServer.start(c -> c.withLimits(Limits.defaults()), clock)) {
+        try (var server = TestServer.start(c -> c.limits = new ServerConfig.Limits(), clock)) {
             var api = new Api(server);
             var alice = api.login("alice", null);
             for (int i = 0; i < 30; i++) {

@@ -14,8 +14,11 @@ class LimitsStreamsTest {
     @Test
     void aUserPastTheirStreamLimitGets429UntilOneCloses() throws Exception {
         // The server notices a reader has gone at its next write: a short keepalive makes that soon.
-        try (var server = TestServer.start(c -> c.withKeepalive(Duration.ofMillis(200))
-                .withLimits(c.limits().withStreams(2, 10)))) {
+        try (var server = TestServer.start(c -> {
+            c.streams.keepalive = Duration.ofMillis(200);
+            c.limits.streamsPerUser = 2;
+            c.limits.streamsPerAddress = 10;
+        })) {
             var api = new Api(server);
             var alice = api.login("alice", null);
             var first = api.stream("/room/lobby?timeout=60", alice);
@@ -43,7 +46,7 @@ class LimitsStreamsTest {
 
     @Test
     void oneAddressPastItsStreamLimitGets429() throws Exception {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withStreams(20, 3)))) {
+        try (var server = TestServer.start(c -> c.limits.streamsPerAddress = 3)) {
             var api = new Api(server);
             var open = new ArrayList<Api.Stream>();
             try {
@@ -63,7 +66,10 @@ class LimitsStreamsTest {
 
     @Test
     void streamsThatEndGiveTheirSlotBack() throws Exception {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withStreams(1, 1)))) {
+        try (var server = TestServer.start(c -> {
+            c.limits.streamsPerUser = 1;
+            c.limits.streamsPerAddress = 1;
+        })) {
             var api = new Api(server);
             var alice = api.login("alice", null);
             for (int i = 0; i < 5; i++) {

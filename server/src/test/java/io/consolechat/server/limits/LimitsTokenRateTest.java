@@ -2,7 +2,8 @@ package io.consolechat.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolechat.server.Limits;
+import io.consolechat.server.config.Rate;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.TestServer;
@@ -14,7 +15,7 @@ class LimitsTokenRateTest {
 
     @Test
     void sessionsAndEveryKindOfLoginShareOneLimitPerAddress() {
-        try (var server = TestServer.start(c -> c.withLimits(c.limits().withTokens(Limits.Rate.perMinute(3))), clock)) {
+        try (var server = TestServer.start(c -> c.limits.tokens = Rate.perMinute(3), clock)) {
             var api = new Api(server);
             assertThat(api.post("/session", null, null).status()).isEqualTo(200);
             assertThat(api.post("/login", null, "{}").status()).isEqualTo(200);
@@ -41,7 +42,7 @@ class LimitsTokenRateTest {
 
     @Test
     void theDefaultIsThirtyAMinute() {
-        try (var server = TestServer.start(c -> c.withLimits(Limits.defaults()), clock)) {
+        try (var server = TestServer.start(c -> c.limits = new ServerConfig.Limits(), clock)) {
             var api = new Api(server);
             for (int i = 0; i < 30; i++) {
                 assertThat(api.post("/session", null, null).status()).isEqualTo(200);

@@ -24,7 +24,7 @@ class PresenceTest {
     private Api api;
 
     private void start(Duration grace) {
-        server = TestServer.start(c -> c.withPresenceGrace(grace));
+        server = TestServer.start(c -> c.presence.grace = grace);
         api = new Api(server);
     }
 

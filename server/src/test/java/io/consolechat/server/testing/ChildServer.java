@@ -1,9 +1,7 @@
 package io.consolechat.server.testing;
 
 import io.consolechat.server.ChatServer;
-import io.consolechat.server.ServerConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,9 +15,7 @@ public final class ChildServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        var server = ChatServer.start(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-                .withLimits(TestServer.relaxedLimits())
-                .withDataDir(Path.of(args[0])).withPresenceGrace(Duration.ofMillis(300)));
+        var server = ChatServer.start(TestServer.testConfig(Path.of(args[0])));
         System.out.println(READY + server.uri());
         System.out.flush();
         // Runs until the test kills the process.

@@ -1,9 +1,9 @@
 package io.consolechat.server.testing;
 
 import io.consolechat.server.ChatServer;
-import io.consolechat.server.Limits;
-import io.consolechat.server.ServerConfig;
-import io.consolechat.server.auth.LoginThrottle;
+import io.consolechat.server.config.LoginPolicy;
+import io.consolechat.server.config.Rate;
+import io.consolechat.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 
 /**
  * A real server on a free port with its own temporary data directory. {@link #restart()} stops it and
@@ -36,37 +36,45 @@ public final class TestServer implements AutoCloseable {
     /**
      * Defaults for tests: loopback, port 0, a short presence grace, and sending, login and failed-login
      * limits high enough that tests of other things, which make many users, messages and wrong passwords
-     * from one address, are not throttled. Tests of the limits set them with {@code config.withLimits(...)}.
+     * from one address, are not throttled. Tests of the limits set them on {@code config.limits}.
      */
     public static TestServer start() {
-        return start(c -> c);
+        return start(c -> { });
     }
 
-    public static TestServer start(UnaryOperator<ServerConfig> customize) {
+    public static TestServer start(Consumer<ServerConfig> customize) {
         return start(customize, Clock.systemUTC());
     }
 
     /** A server that reads the time from {@code clock} (token expiry, event times), e.g. a {@link ManualClock}. */
-    public static TestServer start(UnaryOperator<ServerConfig> customize, Clock clock) {
+    public static TestServer start(Consumer<ServerConfig> customize, Clock clock) {
         try {
-            var dir = Files.createTempDirectory("console-chat-test");
-            var config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDataDir(dir)
-                    .withPresenceGrace(Duration.ofMillis(300))
-                    .withLimits(relaxedLimits());
-            return new TestServer(customize.apply(config), clock, true);
+            var config = testConfig(Files.createTempDirectory("console-chat-test"));
+            customize.accept(config);
+            return new TestServer(config, clock, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The default limits with sending, token creation and failed logins out of the way. */
-    public static Limits relaxedLimits() {
-        var limits = Limits.defaults();
-        var noThrottle = new LoginThrottle.Policy(100_000, Duration.ZERO, Duration.ZERO, 100_000, Duration.ZERO);
-        return limits.withSend(Limits.Rate.perSecond(100_000, 100_000))
-                .withTokens(new Limits.Rate(100_000, 100_000, Duration.ofSeconds(1)))
-                .withAddressLogins(noThrottle)
-                .withAccountLogins(noThrottle);
+    /** The test defaults above, on the data directory {@code dataDir}. */
+    public static ServerConfig testConfig(Path dataDir) {
+        var config = new ServerConfig();
+        config.network.host = "127.0.0.1";
+        config.network.port = 0;
+        config.storage.dataDir = dataDir;
+        config.presence.grace = Duration.ofMillis(300);
+        relaxLimits(config.limits);
+        return config;
+    }
+
+    /** Moves sending, token creation and failed logins out of the way. */
+    public static void relaxLimits(ServerConfig.Limits limits) {
+        var noThrottle = new LoginPolicy(100_000, Duration.ZERO, Duration.ZERO, 100_000, Duration.ZERO);
+        limits.send = Rate.perSecond(100_000, 100_000);
+        limits.tokens = new Rate(100_000, 100_000, Duration.ofSeconds(1));
+        limits.addressLogins = noThrottle;
+        limits.accountLogins = noThrottle;
     }
 
     public URI uri() {
@@ -78,7 +86,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return config.dataDir();
+        return config.storage.dataDir;
     }
 
     public ServerConfig config() {
@@ -88,7 +96,8 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server (as on SIGTERM) and starts a new one on the same data directory and port. */
     public void restart() {
         server.close();
-        server = ChatServer.start(config.withPort(port), clock);
+        config.network.port = port;
+        server = ChatServer.start(config, clock);
     }
 
     /** Stops the server without removing its data. */
@@ -100,14 +109,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts again after {@link #stop()}, on the same data directory and port. */
     public void startAgain() {
-        server = ChatServer.start(config.withPort(port), clock);
+        config.network.port = port;
+        server = ChatServer.start(config, clock);
     }
 
     @Override
     public void close() {
         server.close();
         if (ownsDataDir) {
-            try (var paths = Files.walk(config.dataDir())) {
+            try (var paths = Files.walk(config.storage.dataDir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 // A leftover temp directory is harmless.

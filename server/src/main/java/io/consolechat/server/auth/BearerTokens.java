@@ -2,12 +2,12 @@ package io.consolechat.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.consolechat.server.store.Store;
-import java.time.Duration;
+import io.consolechat.server.store.AccountStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * request. This server is the only one that revokes tokens, and it evicts a token from the cache when it
  * does; expiry is checked against the clock on every use.
  */
-public final class Tokens {
+public final class BearerTokens {
     private static final Duration CACHE_TIME = Duration.ofMinutes(5);
     private static final int CACHE_SIZE = 100_000;
 
@@ -30,13 +30,13 @@ public final class Tokens {
     private static final int TOKEN_CHARS = PREFIX.length() + 43;
 
     private final SecureRandom random = new SecureRandom();
-    private final Store store;
-    private final Cache<String, Store.TokenOwner> known = Caffeine.newBuilder()
+    private final AccountStore store;
+    private final Cache<String, AccountStore.TokenOwner> known = Caffeine.newBuilder()
             .maximumSize(CACHE_SIZE)
             .expireAfterWrite(CACHE_TIME)
             .build();
 
-    public Tokens(Store store) {
+    public BearerTokens(AccountStore store) {
         this.store = store;
     }
 

@@ -1,4 +1,4 @@
-package io.consolechat.server;
+package io.consolechat.server.config;
 
 import java.nio.file.Path;
 

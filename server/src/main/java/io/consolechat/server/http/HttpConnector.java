@@ -1,7 +1,7 @@
 package io.consolechat.server.http;
 
-import io.consolechat.server.Limits;
-import io.consolechat.server.Tls;
+import io.consolechat.server.config.ServerConfig;
+import io.consolechat.server.config.Tls;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -15,17 +15,13 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * The socket the server listens on: plain HTTP or HTTPS, with the idle timeout, the header deadline and
  * the size limit of request line and headers.
  */
-public final class Listener {
-    private final String host;
-    private final int port;
-    private final Limits limits;
+public final class HttpConnector {
+    private final ServerConfig.Network network;
     private final Tls tls;
 
-    public Listener(String host, int port, Limits limits, Tls tls) {
-        this.host = host;
-        this.port = port;
-        this.limits = limits;
-        this.tls = tls;
+    public HttpConnector(ServerConfig.Network network) {
+        this.network = network;
+        this.tls = network.tls;
     }
 
     public boolean secure() {
@@ -34,7 +30,7 @@ public final class Listener {
 
     /** Limits that apply to every connection, whatever the connector. */
     public void configure(HttpConfiguration http) {
-        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.setRequestHeaderSize(network.maxHeaderBytes);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         // Jetty reuses header values seen earlier on a keep-alive connection and, by default, matches them
@@ -54,10 +50,10 @@ public final class Listener {
         } else {
             connector = new ServerConnector(server, plain);
         }
-        connector.setHost(host);
-        connector.setPort(port);
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        connector.addBean(new HeaderDeadline(limits.headerTimeout(), connector.getScheduler()));
+        connector.setHost(network.host);
+        connector.setPort(network.port);
+        connector.setIdleTimeout(network.idleTimeout.toMillis());
+        connector.addBean(new HeaderDeadline(network.headerTimeout, connector.getScheduler()));
         return connector;
     }
 

@@ -1,0 +1,30 @@
+package io.consolechat.server.bus;
+
+import io.consolechat.protocol.Event;
+import java.util.List;
+
+/**
+ * Carries committed events from the event log to whoever follows a room. The event log publishes each
+ * committed batch once, in sequence order per room, before the senders hear back; any number of
+ * subscribers may follow a room. This is the seam where notifications between several server instances
+ * plug in: the events table stays the truth, and a subscriber that sees a gap reads it from there.
+ */
+public interface EventBus {
+
+    /** Something that follows a room. {@link #deliver} runs on the publishing thread and must not block. */
+    @FunctionalInterface
+    interface Subscriber {
+        void deliver(Event event);
+    }
+
+    /** A subscriber's place on the bus; closing it stops the deliveries. */
+    interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    Registration subscribe(String room, Subscriber subscriber);
+
+    /** Hands committed events to the subscribers of their rooms. */
+    void publish(List<Event> events);
+}

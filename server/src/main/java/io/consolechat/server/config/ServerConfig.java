@@ -1,0 +1,88 @@
+package io.consolechat.server.config;
+
+import io.consolechat.protocol.UserKind;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the server can be told, grouped by concern. Like Javalin's own configuration it is plain
+ * Java: each field starts at its documented default (docs/SECURITY.md for the limits), and whoever starts
+ * the server sets the fields it wants before handing the whole to the server. A new setting is one field
+ * in one group.
+ */
+public final class ServerConfig {
+    public Network network = new Network();
+    public Storage storage = new Storage();
+    public Presence presence = new Presence();
+    public Streams streams = new Streams();
+    public TokenLifetimes tokenLifetimes = new TokenLifetimes();
+    public Limits limits = new Limits();
+
+    /** Where and how the server listens. */
+    public static final class Network {
+        public String host = "0.0.0.0";
+        /** 0 picks a free port. */
+        public int port = 8080;
+        public Tls tls = new Tls.Off();
+        /** A connection with no traffic either way for this long is closed. */
+        public Duration idleTimeout = Duration.ofSeconds(60);
+        /** A request whose line and headers take longer than this to arrive is dropped. */
+        public Duration headerTimeout = Duration.ofSeconds(10);
+        /** Request line plus headers; past it 414 (request line) or 431 (headers). */
+        public int maxHeaderBytes = 8 * 1024;
+        /** Take the client address from the last {@code X-Forwarded-For} entry (behind one reverse proxy). */
+        public boolean trustProxy = false;
+    }
+
+    /** Where the data lives. */
+    public static final class Storage {
+        public Path dataDir = Path.of("data");
+    }
+
+    /** Who is in a room. */
+    public static final class Presence {
+        /** How long a user stays present after their last stream ends, so that re-polling writes no noise. */
+        public Duration grace = Duration.ofSeconds(15);
+    }
+
+    /** Open streams. */
+    public static final class Streams {
+        /** A line sent on a quiet stream this often, so that proxies and clients see it is alive. */
+        public Duration keepalive = Duration.ofSeconds(20);
+        /** Events a stream may fall behind the room before it is cut off (it can resume with since). */
+        public int buffer = 1000;
+    }
+
+    /** How long tokens live, by kind of user. */
+    public static final class TokenLifetimes {
+        public Duration anonymous = Duration.ofHours(24);
+        public Duration temporary = Duration.ofHours(24);
+        public Duration registered = Duration.ofDays(30);
+
+        public Duration of(UserKind kind) {
+            return switch (kind) {
+                case ANONYMOUS -> anonymous;
+                case TEMPORARY -> temporary;
+                case REGISTERED -> registered;
+            };
+        }
+    }
+
+    /** How much one user or one client address may ask of the server. */
+    public static final class Limits {
+        /** Messages per user. */
+        public Rate send = Rate.perSecond(10, 30);
+        /** Logins and new sessions (each mints a token) per client address. */
+        public Rate tokens = Rate.perMinute(30);
+        /** Failed password logins per client address. */
+        public LoginPolicy addressLogins =
+                new LoginPolicy(3, Duration.ofSeconds(1), Duration.ofMinutes(1), 10, Duration.ofMinutes(15));
+        /** Failed password logins per account, from any address. */
+        public LoginPolicy accountLogins =
+                new LoginPolicy(20, Duration.ofSeconds(1), Duration.ofMinutes(1), 100, Duration.ofMinutes(15));
+        /** Open streams one user may hold. */
+        public int streamsPerUser = 20;
+        /** Open streams one client address may hold. */
+        public int streamsPerAddress = 200;
+    }
+}

@@ -1,0 +1,111 @@
+package io.consolechat.server.room;
+
+import io.consolechat.protocol.Event;
+import io.consolechat.server.store.EventLog;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One stream's events in order: the backlog read from the log a page at a time, then the live events the
+ * subscription receives. The subscription opened before the backlog was read, so no event can fall between
+ * the two; an event at or below the last sequence number handed out is dropped, which removes the overlap,
+ * and a live event beyond the next expected one makes the feed read the missing ones from the log first, so
+ * a late or lost delivery never leaves a hole.
+ */
+public final class Feed implements AutoCloseable {
+    static final int PAGE = 500;
+
+    private final EventLog log;
+    private final Subscription subscription;
+    private final Runnable onClose;
+    private Backlog backlog;
+    private boolean backlogStarted;
+    private long last;
+
+    Feed(EventLog log, Subscription subscription, Backlog backlog, Runnable onClose) {
+        this.log = log;
+        this.subscription = subscription;
+        this.backlog = backlog;
+        this.onClose = onClose;
+    }
+
+    /**
+     * The next events, in sequence order: the backlog first, one page per call without waiting, then
+     * whatever the room delivered, waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value)
+     * for some. Empty when there was nothing to hand out; null once the subscription has ended (the user
+     * left, the reader fell too far behind, shutdown) and is drained.
+     */
+    public List<Event> next(long deadlineNanos) throws InterruptedException {
+        if (backlog != null) {
+            return readBacklog();
+        }
+        var event = subscription.take(deadlineNanos);
+        if (event == null) {
+            return subscription.closed() == Subscription.Closed.NOT ? List.of() : null;
+        }
+        var events = new ArrayList<Event>();
+        // Everything already waiting goes out together.
+        while (event != null) {
+            if (event.seq() > last + 1) {
+                events.addAll(log.after(subscription.room(), last, (int) Math.min(PAGE, event.seq() - last - 1)));
+                last = events.isEmpty() ? last : events.getLast().seq();
+            }
+            if (event.seq() > last) {
+                events.add(event);
+                last = event.seq();
+            }
+            event = subscription.poll();
+        }
+        return events;
+    }
+
+    /** Reads the next page of the backlog; clears {@link #backlog} once it is all read. */
+    private List<Event> readBacklog() {
+        var room = subscription.room();
+        switch (backlog) {
+            case Backlog.Since since -> {
+                if (!backlogStarted) {
+                    // A cursor from the future (another server, a reset database) would hide new events: clamp it.
+                    last = Math.min(since.seq(), log.lastSeq(room));
+                    backlogStarted = true;
+                }
+                var page = log.after(room, last, PAGE);
+                if (page.size() < PAGE) {
+                    backlog = null;
+                }
+                if (!page.isEmpty()) {
+                    last = page.getLast().seq();
+                }
+                return page;
+            }
+            case Backlog.Recent recent -> {
+                backlog = null;
+                if (recent.count() == 0) {
+                    last = log.lastSeq(room);
+                    return List.of();
+                }
+                // Read after subscribing: an event committed since is in the subscription as well, and dropped
+                // there as overlap. With none at all, every live event is new.
+                var page = log.before(room, Long.MAX_VALUE, recent.count());
+                last = page.isEmpty() ? 0 : page.getLast().seq();
+                return page;
+            }
+        }
+    }
+
+    /** Whether the backlog is all handed out, so that what follows is live. */
+    public boolean live() {
+        return backlog == null;
+    }
+
+    /** The last sequence number handed out: the cursor a client resumes from. */
+    public long lastSeq() {
+        return last;
+    }
+
+    /** Stops the subscription; the room notes the stream's end (presence). */
+    @Override
+    public void close() {
+        onClose.run();
+    }
+}

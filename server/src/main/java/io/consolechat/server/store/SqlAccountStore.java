@@ -1,0 +1,149 @@
+package io.consolechat.server.store;
+
+import io.consolechat.protocol.Names;
+import io.consolechat.protocol.UserKind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Users and tokens in portable SQL. */
+final class SqlAccountStore implements AccountStore {
+    private static final String USER_COLUMNS = "id, name, kind, password_hash";
+
+    private final Transactions transactions;
+
+    SqlAccountStore(Transactions transactions) {
+        this.transactions = transactions;
+    }
+
+    @Override
+    public Optional<StoredUser> userByName(String name) {
+        return transactions.read("find a user", conn -> userByKey(conn, Names.userKey(name)));
+    }
+
+    private static Optional<StoredUser> userByKey(Connection conn, String key) throws SQLException {
+        try (var ps = conn.prepareStatement("SELECT " + USER_COLUMNS + " FROM users WHERE name_key = ?")) {
+            ps.setString(1, key);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(user(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static StoredUser user(ResultSet rs) throws SQLException {
+        return new StoredUser(rs.getString("id"), rs.getString("name"),
+                UserKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getString("password_hash"));
+    }
+
+    @Override
+    public boolean hasLiveToken(String userId, Instant now) {
+        return transactions.read("check tokens", conn -> hasLiveToken(conn, userId, now));
+    }
+
+    private static boolean hasLiveToken(Connection conn, String userId, Instant now) throws SQLException {
+        try (var ps = conn.prepareStatement("SELECT 1 FROM tokens WHERE user_id = ? AND expires_at > ?")) {
+            ps.setString(1, userId);
+            ps.setLong(2, now.toEpochMilli());
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public Claim claimName(StoredUser user, NewToken token) {
+        return transactions.write("create a user", conn -> {
+            var existing = userByKey(conn, Names.userKey(user.name()));
+            if (existing.isPresent()) {
+                var held = existing.get();
+                if (held.kind() == UserKind.REGISTERED || hasLiveToken(conn, held.id(), token.createdAt())) {
+                    return Claim.TAKEN;
+                }
+                try (var ps = conn.prepareStatement("DELETE FROM tokens WHERE user_id = ?")) {
+                    ps.setString(1, held.id());
+                    ps.executeUpdate();
+                }
+                try (var ps = conn.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                    ps.setString(1, held.id());
+                    ps.executeUpdate();
+                }
+            }
+            try (var ps = conn.prepareStatement(
+                    "INSERT INTO users (id, name, name_key, kind, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, user.id());
+                ps.setString(2, user.name());
+                ps.setString(3, Names.userKey(user.name()));
+                ps.setString(4, user.kind().wireName());
+                ps.setString(5, user.passwordHash());
+                ps.setLong(6, token.createdAt().toEpochMilli());
+                ps.executeUpdate();
+            }
+            insertToken(conn, user.id(), token);
+            return Claim.CLAIMED;
+        });
+    }
+
+    @Override
+    public void insertToken(String userId, NewToken token) {
+        transactions.write("store a token", conn -> {
+            insertToken(conn, userId, token);
+            return null;
+        });
+    }
+
+    private static void insertToken(Connection conn, String userId, NewToken token) throws SQLException {
+        try (var ps = conn.prepareStatement(
+                "INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, token.hash());
+            ps.setString(2, userId);
+            ps.setLong(3, token.createdAt().toEpochMilli());
+            ps.setLong(4, token.expiresAt().toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<TokenOwner> tokenOwner(String tokenHash, Instant now) {
+        return transactions.read("check a token", conn -> {
+            try (var ps = conn.prepareStatement("SELECT u.id, u.name, u.kind, u.password_hash, t.expires_at "
+                    + "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.expires_at > ?")) {
+                ps.setString(1, tokenHash);
+                ps.setLong(2, now.toEpochMilli());
+                try (var rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(new TokenOwner(user(rs), Instant.ofEpochMilli(rs.getLong("expires_at"))))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteToken(String tokenHash) {
+        return transactions.write("revoke a token", conn -> {
+            try (var ps = conn.prepareStatement("DELETE FROM tokens WHERE token_hash = ?")) {
+                ps.setString(1, tokenHash);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public int deleteExpiredTokens(Instant now) {
+        return transactions.write("remove expired tokens", conn -> {
+            int removed;
+            try (var ps = conn.prepareStatement("DELETE FROM tokens WHERE expires_at <= ?")) {
+                ps.setLong(1, now.toEpochMilli());
+                removed = ps.executeUpdate();
+            }
+            try (var ps = conn.prepareStatement("DELETE FROM users WHERE kind <> 'registered' "
+                    + "AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.user_id = users.id)")) {
+                ps.executeUpdate();
+            }
+            return removed;
+        });
+    }
+}

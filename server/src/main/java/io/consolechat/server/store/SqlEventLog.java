@@ -1,0 +1,109 @@
+package io.consolechat.server.store;
+
+import io.consolechat.protocol.Event;
+import io.consolechat.protocol.EventType;
+import io.consolechat.protocol.User;
+import io.consolechat.protocol.UserKind;
+import io.consolechat.server.bus.EventBus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/** The event log in portable SQL; appends go through {@link GroupCommit}. */
+final class SqlEventLog implements EventLog {
+    private static final String EVENT_COLUMNS = "room, seq, type, at, from_name, from_kind, text";
+    private static final int QUEUE_CAPACITY = 10_000;
+
+    private final Transactions transactions;
+    private final GroupCommit writer;
+
+    SqlEventLog(Transactions transactions, EventBus bus, Clock clock) {
+        this.transactions = transactions;
+        this.writer = new GroupCommit(transactions, bus, clock, QUEUE_CAPACITY);
+    }
+
+    @Override
+    public CompletableFuture<Event> append(NewEvent event) {
+        return writer.append(event);
+    }
+
+    @Override
+    public List<Event> after(String room, long after, int limit) {
+        return transactions.read("read events", conn -> {
+            try (var ps = conn.prepareStatement("SELECT " + EVENT_COLUMNS
+                    + " FROM events WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setString(1, room);
+                ps.setLong(2, after);
+                ps.setInt(3, limit);
+                return events(ps.executeQuery());
+            }
+        });
+    }
+
+    @Override
+    public List<Event> before(String room, long before, int limit) {
+        return transactions.read("read events", conn -> {
+            try (var ps = conn.prepareStatement("SELECT " + EVENT_COLUMNS
+                    + " FROM events WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+                ps.setString(1, room);
+                ps.setLong(2, before);
+                ps.setInt(3, limit);
+                var events = events(ps.executeQuery());
+                Collections.reverse(events);
+                return events;
+            }
+        });
+    }
+
+    private static List<Event> events(ResultSet rs) throws SQLException {
+        try (rs) {
+            var events = new ArrayList<Event>();
+            while (rs.next()) {
+                var from = new User(rs.getString("from_name"),
+                        UserKind.valueOf(rs.getString("from_kind").toUpperCase(Locale.ROOT)));
+                events.add(new Event(EventType.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)),
+                        rs.getString("room"), rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")), from,
+                        rs.getString("text")));
+            }
+            return events;
+        }
+    }
+
+    @Override
+    public long lastSeq(String room) {
+        return transactions.read("read a room", conn -> {
+            try (var ps = conn.prepareStatement("SELECT last_seq FROM rooms WHERE name = ?")) {
+                ps.setString(1, room);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<RoomRow> rooms() {
+        return transactions.read("list rooms", conn -> {
+            try (var ps = conn.prepareStatement(
+                    "SELECT name, last_seq, last_activity FROM rooms ORDER BY last_activity DESC, name");
+                 var rs = ps.executeQuery()) {
+                var rooms = new ArrayList<RoomRow>();
+                while (rs.next()) {
+                    rooms.add(new RoomRow(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+                }
+                return rooms;
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}
