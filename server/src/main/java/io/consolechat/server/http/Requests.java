@@ -5,7 +5,6 @@ import io.consolechat.protocol.Names;
 import io.consolechat.server.error.Refused;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -34,9 +33,13 @@ final class Requests {
             if (bytes.length > MAX_BODY_BYTES) {
                 throw tooLarge(in, declared);
             }
+            if (declared >= 0 && bytes.length < declared) {
+                throw truncated();
+            }
             return bytes;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The client stopped sending (or closed) before the body was whole: its mistake, not a fault of ours.
+            throw truncated();
         }
     }
 
@@ -53,6 +56,10 @@ final class Requests {
             }
         }
         return tooLarge();
+    }
+
+    private static Refused truncated() {
+        return new Refused(ErrorCode.INVALID_REQUEST, "the body ended before its Content-Length");
     }
 
     private static Refused tooLarge() {
