@@ -58,7 +58,10 @@ final class StreamSlots {
         counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
+    /** When a slot frees up is not known; a few seconds is a fair pause before trying again. */
+    private static final long RETRY_AFTER_SECONDS = 5;
+
     private static Refused full(String message) {
-        return new Refused(ErrorCode.RATE_LIMITED, message);
+        return new Refused(ErrorCode.RATE_LIMITED, message, RETRY_AFTER_SECONDS);
     }
 }
