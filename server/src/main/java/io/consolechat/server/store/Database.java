@@ -5,8 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.StoreException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -37,12 +42,8 @@ public final class Database implements AutoCloseable {
      * connection pool by {@code underPool}: that is where fault tests make chosen commits fail.
      */
     public static Database openSqlite(Path dataDir, EventBus bus, Clock clock, UnaryOperator<DataSource> underPool) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new StoreException("cannot create the data directory " + dataDir, e);
-        }
         var file = dataDir.resolve("console-chat.db").toAbsolutePath();
+        keepPrivate(dataDir, file);
         var settings = new SQLiteConfig();
         // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable before it returns;
         // IMMEDIATE transactions take the write lock up front, so a read-then-write never fails half-way.
@@ -63,9 +64,54 @@ public final class Database implements AutoCloseable {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException("cannot migrate the database " + file, e);
+            throw new StoreException("cannot open the database " + file + ": " + rootMessage(e), e);
         }
         return new Database(pool, bus, clock);
+    }
+
+    /**
+     * The data directory becomes 0700 and the database file 0600, whatever the umask: they hold password and
+     * token hashes and every message. SQLite gives its -wal and -shm files the database file's mode.
+     */
+    private static void keepPrivate(Path dataDir, Path file) {
+        try {
+            Files.createDirectories(dataDir);
+            setMode(dataDir, "rwx------");
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            setMode(file, "rw-------");
+            for (var companion : new String[] {"-wal", "-shm"}) {
+                var path = file.resolveSibling(file.getFileName() + companion);
+                if (Files.exists(path)) {
+                    setMode(path, "rw-------");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot use the data directory " + dataDir + ": " + describe(e), e);
+        }
+    }
+
+    private static void setMode(Path path, String mode) throws IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        }
+    }
+
+    private static String describe(IOException e) {
+        return switch (e) {
+            case AccessDeniedException denied -> "permission denied";
+            case FileAlreadyExistsException exists -> exists.getFile() + " is not a directory";
+            case FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            default -> e.getMessage();
+        };
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     public EventLog events() {
