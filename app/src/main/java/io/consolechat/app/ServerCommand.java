@@ -1,6 +1,7 @@
 package io.consolechat.app;
 
 import io.consolechat.server.ChatServer;
+import io.consolechat.server.ServerStartException;
 import io.consolechat.server.config.LoginPolicy;
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.config.ServerConfig;
@@ -100,6 +101,17 @@ final class ServerCommand implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}).")
         int streamsPerAddress;
 
+        @Option(names = "--hashing-threads", defaultValue = "${env:CONSOLE_CHAT_HASHING_THREADS:-0}",
+                description = "Threads that hash passwords at logins; 0 means one per core "
+                        + "(env CONSOLE_CHAT_HASHING_THREADS, default ${DEFAULT-VALUE}).")
+        int hashingThreads;
+
+        @Option(names = "--hashing-queue", defaultValue = "${env:CONSOLE_CHAT_HASHING_QUEUE:-0}",
+                description = "Password logins that may wait for a hashing thread; more at once get 503 with "
+                        + "Retry-After; 0 means four per core (env CONSOLE_CHAT_HASHING_QUEUE, "
+                        + "default ${DEFAULT-VALUE}).")
+        int hashingQueue;
+
         @Option(names = "--idle-timeout", defaultValue = "${env:CONSOLE_CHAT_IDLE_TIMEOUT:-60}",
                 description = "Seconds a connection may pass without traffic before it is closed; streams send "
                         + "a keepalive line every 20 s (env CONSOLE_CHAT_IDLE_TIMEOUT, default ${DEFAULT-VALUE}).")
@@ -134,6 +146,12 @@ final class ServerCommand implements Callable<Integer> {
                     account.firstDelay(), account.maxDelay(), accountLockAfter, lock);
             limits.streamsPerUser = streamsPerUser;
             limits.streamsPerAddress = streamsPerAddress;
+            if (hashingThreads > 0) {
+                limits.hashingThreads = hashingThreads;
+            }
+            if (hashingQueue > 0) {
+                limits.hashingQueue = hashingQueue;
+            }
             config.network.idleTimeout = Duration.ofSeconds(idleTimeoutSeconds);
             config.network.headerTimeout = Duration.ofSeconds(headerTimeoutSeconds);
             config.network.maxHeaderBytes = maxHeaderBytes;
@@ -203,7 +221,14 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var server = ChatServer.start(config());
+        ChatServer server;
+        try {
+            server = ChatServer.start(config());
+        } catch (ServerStartException e) {
+            // Something the operator can fix, said in one line: no stack trace.
+            spec.commandLine().getErr().println("console-chat: " + e.getMessage());
+            return 1;
+        }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

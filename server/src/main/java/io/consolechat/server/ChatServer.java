@@ -35,6 +35,7 @@ public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final RoomService rooms;
+    private final PasswordHasher hasher;
     private final HttpConnector connector;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
@@ -50,8 +51,8 @@ public final class ChatServer implements AutoCloseable {
         var bus = new LocalBus();
         this.database = openDatabase.apply(bus);
         var tokens = new BearerTokens(database.accounts());
-        var accounts = new Accounts(database.accounts(), tokens, new PasswordHasher(), config.tokenLifetimes,
-                config.limits, clock);
+        this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
+        var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
         var presence = new Presence(database.events(), config.presence.grace);
         this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer);
         var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
@@ -89,7 +90,10 @@ public final class ChatServer implements AutoCloseable {
         }, 0, 1, TimeUnit.HOURS);
     }
 
-    /** Opens the database and starts listening; {@code port} 0 picks a free port. */
+    /**
+     * Opens the database and starts listening; {@code port} 0 picks a free port. A failure the operator can
+     * fix (the data directory, the port, the certificate) is a {@link ServerStartException} with one line.
+     */
     public static ChatServer start(ServerConfig config) {
         return start(config, Clock.systemUTC());
     }
@@ -100,12 +104,17 @@ public final class ChatServer implements AutoCloseable {
 
     /** Starts on a database the caller opens on the server's bus: fault tests open one that fails on demand. */
     public static ChatServer start(ServerConfig config, Clock clock, Function<EventBus, Database> openDatabase) {
-        var server = new ChatServer(config, clock, openDatabase);
+        ChatServer server;
+        try {
+            server = new ChatServer(config, clock, openDatabase);
+        } catch (RuntimeException e) {
+            throw new ServerStartException("cannot start the server", e);
+        }
         try {
             server.http.start();
         } catch (RuntimeException e) {
             server.close();
-            throw e;
+            throw new ServerStartException("cannot listen on " + config.network.host + ":" + config.network.port, e);
         }
         return server;
     }
@@ -144,6 +153,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         http.stop();
+        hasher.close();
         rooms.close();
         database.close();
     }

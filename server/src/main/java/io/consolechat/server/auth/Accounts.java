@@ -54,22 +54,26 @@ public final class Accounts {
 
     /**
      * {@code POST /login} from a client {@code address}: the branches of the API, by which fields are present.
-     * A login with a password is under the guessing limits: a locked address or account is refused before
-     * the password is checked. Success clears the account's failures but not the address's, so logging in
-     * to one's own account cannot reset the count of guesses made at others.
+     * Every login with a password is under the guessing limits: a locked address or account is refused before
+     * anything is hashed, and every refusal counts as a failed try, whatever its reason (a wrong password, a
+     * held name, a weak or malformed password), so probing the ways a login can fail is slowed down like
+     * guessing. Success clears the account's failures but not the address's, so logging in to one's own
+     * account cannot reset the count of guesses made at others.
      */
     public TokenResponse login(String username, String password, String address) {
-        if (password == null || username == null || !Names.isValidUserName(username)) {
-            return login(username, password);
+        if (password == null) {
+            return login(username, null);
         }
-        throttle.check(address, username);
+        var account = username != null && Names.isValidUserName(username) ? username : null;
+        throttle.check(address, account);
         try {
             var response = login(username, password);
-            throttle.succeeded(username);
+            throttle.succeeded(account);
             return response;
         } catch (Refused e) {
-            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
-                throttle.failed(address, username);
+            // A busy server is not a failed try; everything else the login refuses is.
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+                throttle.failed(address, account);
             }
             throw e;
         }
@@ -100,6 +104,9 @@ public final class Accounts {
     private TokenResponse registered(String name, String password) {
         if (password.length() > MAX_PASSWORD_LENGTH) {
             throw new Refused(ErrorCode.INVALID_REQUEST, "passwords are at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+        if (!PasswordHasher.isWellFormed(password)) {
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the password is not valid Unicode (it holds a lone surrogate)");
         }
         var existing = store.userByName(name);
         if (existing.isPresent()) {

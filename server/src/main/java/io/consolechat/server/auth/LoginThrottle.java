@@ -50,11 +50,15 @@ final class LoginThrottle {
                 .build();
     }
 
-    /** Refuses with 429 if the address or the account must still wait; never looks at a password. */
+    /**
+     * Refuses with 429 if the address or the account must still wait; never looks at a password.
+     * {@code username} is null when the login named no valid account: then only the address counts.
+     */
     void check(String address, String username) {
         var now = clock.instant();
-        var wait = later(remaining(byAddress.getIfPresent(address), now),
-                remaining(byAccount.getIfPresent(Names.userKey(username)), now));
+        var accountWait = username == null ? Duration.ZERO
+                : remaining(byAccount.getIfPresent(Names.userKey(username)), now);
+        var wait = later(remaining(byAddress.getIfPresent(address), now), accountWait);
         if (!wait.isZero()) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
             throw new Refused(ErrorCode.RATE_LIMITED,
@@ -62,11 +66,13 @@ final class LoginThrottle {
         }
     }
 
-    /** Counts a wrong password against the address and the account. */
+    /** Counts a refused password login against the address and, if it named one, the account. */
     void failed(String address, String username) {
         var now = clock.instant();
         byAddress.asMap().compute(address, (key, old) -> next(old, addressPolicy, now));
-        byAccount.asMap().compute(Names.userKey(username), (key, old) -> next(old, accountPolicy, now));
+        if (username != null) {
+            byAccount.asMap().compute(Names.userKey(username), (key, old) -> next(old, accountPolicy, now));
+        }
     }
 
     /**
@@ -74,7 +80,9 @@ final class LoginThrottle {
      * otherwise an attacker could reset it by logging in to an account of their own between guesses.
      */
     void succeeded(String username) {
-        byAccount.invalidate(Names.userKey(username));
+        if (username != null) {
+            byAccount.invalidate(Names.userKey(username));
+        }
     }
 
     private static Failures next(Failures old, LoginPolicy policy, Instant now) {

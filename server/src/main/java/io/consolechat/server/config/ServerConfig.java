@@ -84,5 +84,9 @@ public final class ServerConfig {
         public int streamsPerUser = 20;
         /** Open streams one client address may hold. */
         public int streamsPerAddress = 200;
+        /** Threads that hash passwords (Argon2id, about 19 MiB each while it runs): one per core. */
+        public int hashingThreads = Runtime.getRuntime().availableProcessors();
+        /** Password logins that may wait for a hashing thread; more at once are refused with 503. */
+        public int hashingQueue = 4 * Runtime.getRuntime().availableProcessors();
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -41,6 +42,8 @@ final class KeyMaterial {
                 case Tls.Pkcs12 p12 -> fromPkcs12(p12.keyStore(), p12.password());
                 case Tls.Off off -> throw new IllegalArgumentException("TLS is off");
             };
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("cannot read the TLS certificate or key: no such file " + e.getFile(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the TLS certificate or key: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
