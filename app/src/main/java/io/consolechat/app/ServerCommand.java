@@ -101,6 +101,16 @@ final class ServerCommand implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}).")
         int streamsPerAddress;
 
+        @Option(names = "--room-rate", defaultValue = "${env:CONSOLE_CHAT_ROOM_RATE:-20}",
+                description = "New rooms one user may create per hour; a room exists from its first post or "
+                        + "stream (env CONSOLE_CHAT_ROOM_RATE, default ${DEFAULT-VALUE}).")
+        int roomRate;
+
+        @Option(names = "--join-rate", defaultValue = "${env:CONSOLE_CHAT_JOIN_RATE:-60}",
+                description = "Rooms one user may enter per minute, each a join event and later a leave "
+                        + "(env CONSOLE_CHAT_JOIN_RATE, default ${DEFAULT-VALUE}).")
+        int joinRate;
+
         @Option(names = "--hashing-threads", defaultValue = "${env:CONSOLE_CHAT_HASHING_THREADS:-0}",
                 description = "Threads that hash passwords at logins; 0 means one per core "
                         + "(env CONSOLE_CHAT_HASHING_THREADS, default ${DEFAULT-VALUE}).")
@@ -146,6 +156,8 @@ final class ServerCommand implements Callable<Integer> {
                     account.firstDelay(), account.maxDelay(), accountLockAfter, lock);
             limits.streamsPerUser = streamsPerUser;
             limits.streamsPerAddress = streamsPerAddress;
+            limits.newRooms = new Rate(roomRate, roomRate, Duration.ofHours(1));
+            limits.joins = Rate.perMinute(joinRate);
             if (hashingThreads > 0) {
                 limits.hashingThreads = hashingThreads;
             }

@@ -12,6 +12,7 @@ import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
+import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.room.Presence;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.store.Database;
@@ -53,8 +54,10 @@ public final class ChatServer implements AutoCloseable {
         var tokens = new BearerTokens(database.accounts());
         this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
         var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
-        var presence = new Presence(database.events(), config.presence.grace);
-        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer);
+        var presence = new Presence(database.events(), config.presence.grace,
+                new RateLimit(config.limits.joins, "rooms entered", clock));
+        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer,
+                new RateLimit(config.limits.newRooms, "new rooms", clock));
         var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
                 new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);

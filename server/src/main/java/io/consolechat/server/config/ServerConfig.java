@@ -80,6 +80,10 @@ public final class ServerConfig {
         /** Failed password logins per account, from any address. */
         public LoginPolicy accountLogins =
                 new LoginPolicy(20, Duration.ofSeconds(1), Duration.ofMinutes(1), 100, Duration.ofMinutes(15));
+        /** New rooms (a room exists from its first post or stream) per user. */
+        public Rate newRooms = new Rate(20, 20, Duration.ofHours(1));
+        /** Rooms a user may enter (each entry writes a join event, and later a leave) per user. */
+        public Rate joins = new Rate(60, 60, Duration.ofMinutes(1));
         /** Open streams one user may hold. */
         public int streamsPerUser = 20;
         /** Open streams one client address may hold. */

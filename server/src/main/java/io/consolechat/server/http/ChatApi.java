@@ -22,6 +22,8 @@ import java.util.Locale;
 /** The routes of the HTTP API; each handler reads the request, calls the domain, writes JSON. */
 public final class ChatApi {
     private static final int MAX_MEMBERS = 1000;
+    private static final int DEFAULT_ROOMS = 100;
+    private static final int MAX_ROOMS = 500;
 
     private final Json json;
     private final RoomService rooms;
@@ -76,7 +78,13 @@ public final class ChatApi {
 
     private void listRooms(Context ctx) {
         auth.require(ctx);
-        send(ctx, 200, rooms.rooms());
+        int limit = (int) Requests.number(ctx, "limit", DEFAULT_ROOMS, 1, MAX_ROOMS);
+        var page = rooms.rooms(limit, RoomCursors.parse(ctx.queryParam("after")));
+        if (page.next() != null) {
+            // The array stays the body, as before paging; the next page is a link, as in RFC 8288.
+            ctx.header("Link", "</rooms?limit=" + limit + "&after=" + RoomCursors.format(page.next()) + ">; rel=\"next\"");
+        }
+        send(ctx, 200, page.rooms());
     }
 
     private void streamRoom(Context ctx) throws InterruptedException {

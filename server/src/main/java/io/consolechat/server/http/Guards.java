@@ -3,6 +3,7 @@ package io.consolechat.server.http;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
 import io.consolechat.server.config.ServerConfig;
+import io.consolechat.server.limit.RateLimit;
 import io.javalin.http.Context;
 import java.time.Clock;
 

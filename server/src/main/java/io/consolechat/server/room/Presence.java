@@ -4,6 +4,7 @@ import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
 import io.consolechat.server.error.StoreException;
+import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.store.EventLog.NewEvent;
 import io.consolechat.server.store.EventLog;
 import java.time.Duration;
@@ -43,13 +44,16 @@ public final class Presence implements AutoCloseable {
 
     private final EventLog log;
     private final Duration grace;
+    private final RateLimit joins;
     private final Map<String, Map<String, Member>> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("presence-timer").daemon(true).factory());
 
-    public Presence(EventLog log, Duration grace) {
+    /** {@code joins}: how many rooms a user may enter (a join event each) per period; past it a stream is 429. */
+    public Presence(EventLog log, Duration grace, RateLimit joins) {
         this.log = log;
         this.grace = grace;
+        this.joins = joins;
     }
 
     /** A stream of {@code user} opened on {@code room}. */
@@ -65,8 +69,10 @@ public final class Presence implements AutoCloseable {
                 cancelPendingLeave(member);
                 if (!member.present) {
                     try {
+                        // Each join may be followed by a leave: limiting joins bounds a user's presence churn.
+                        joins.take(Names.userKey(user.name()));
                         write(room, EventType.JOIN, member.user);
-                    } catch (StoreException e) {
+                    } catch (RuntimeException e) {
                         member.streams--;
                         forgetIfIdle(room, member);
                         throw e;

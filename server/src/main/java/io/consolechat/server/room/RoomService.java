@@ -8,8 +8,10 @@ import io.consolechat.protocol.User;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.error.StoreException;
+import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.store.EventLog.NewEvent;
 import io.consolechat.server.store.EventLog;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
@@ -22,19 +24,25 @@ public final class RoomService implements AutoCloseable {
     private final EventBus bus;
     private final Presence presence;
     private final int bufferCapacity;
+    private final RoomCreation creation;
     private final OpenStreams streams = new OpenStreams();
     private volatile boolean closing;
 
-    /** {@code bufferCapacity}: events a stream may fall behind before it is cut off. */
-    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity) {
+    /**
+     * {@code bufferCapacity}: events a stream may fall behind before it is cut off; {@code newRooms}: how many
+     * rooms one user may create (by a first post or stream) per period.
+     */
+    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity, RateLimit newRooms) {
         this.log = log;
         this.bus = bus;
         this.presence = presence;
         this.bufferCapacity = bufferCapacity;
+        this.creation = new RoomCreation(log, newRooms);
     }
 
     /** Stores a message; returns it once it is durable. */
     public Event post(String room, User from, String text) {
+        creation.check(room, from);
         return append(new NewEvent(room, EventType.MESSAGE, from, text));
     }
 
@@ -55,6 +63,7 @@ public final class RoomService implements AutoCloseable {
         if (closing) {
             throw shuttingDown();
         }
+        creation.check(room, user);
         var subscription = new Subscription(room, user, bufferCapacity);
         streams.add(subscription);
         var registration = bus.subscribe(room, subscription);
@@ -91,11 +100,26 @@ public final class RoomService implements AutoCloseable {
         streams.closeStreamsOf(room, user);
     }
 
-    /** Rooms that have events, most recently active first, with who is in them now. */
-    public List<RoomSummary> rooms() {
-        return log.rooms().stream()
+    /** One page of {@link #rooms}: the rooms, and where the next page starts (null after the last). */
+    public record RoomPage(List<RoomSummary> rooms, RoomCursor next) {
+    }
+
+    /** Where a page of rooms starts: after the room of that name and last activity. */
+    public record RoomCursor(String name, Instant lastActivity) {
+    }
+
+    /**
+     * Up to {@code limit} rooms that have events, most recently active first, with who is in them now,
+     * starting after {@code after} (null for the first page).
+     */
+    public RoomPage rooms(int limit, RoomCursor after) {
+        var rows = log.rooms(limit, after == null ? null : new EventLog.RoomRow(after.name(), 0, after.lastActivity()));
+        var rooms = rows.stream()
                 .map(r -> new RoomSummary(r.name(), presence.count(r.name()), r.lastSeq(), r.lastActivity()))
                 .toList();
+        var next = rows.size() < limit ? null
+                : new RoomCursor(rows.getLast().name(), rows.getLast().lastActivity());
+        return new RoomPage(rooms, next);
     }
 
     /** Ends every open stream (each gets its end line) and refuses new ones. */

@@ -35,8 +35,11 @@ public interface EventLog extends AutoCloseable {
     /** The room's last sequence number, 0 for a room without events. */
     long lastSeq(String room);
 
-    /** Rooms that have events, most recently active first. */
-    List<RoomRow> rooms();
+    /**
+     * Up to {@code limit} rooms that have events, most recently active first (then by name), starting after
+     * {@code after} (a row of the previous page, matched by its activity and name), or from the start if null.
+     */
+    List<RoomRow> rooms(int limit, RoomRow after);
 
     /** Stores what was accepted, then refuses further appends. */
     @Override

@@ -88,16 +88,26 @@ final class SqlEventLog implements EventLog {
     }
 
     @Override
-    public List<RoomRow> rooms() {
+    public List<RoomRow> rooms(int limit, RoomRow after) {
         return transactions.read("list rooms", conn -> {
-            try (var ps = conn.prepareStatement(
-                    "SELECT name, last_seq, last_activity FROM rooms ORDER BY last_activity DESC, name");
-                 var rs = ps.executeQuery()) {
-                var rooms = new ArrayList<RoomRow>();
-                while (rs.next()) {
-                    rooms.add(new RoomRow(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+            var sql = "SELECT name, last_seq, last_activity FROM rooms"
+                    + (after == null ? "" : " WHERE last_activity < ? OR (last_activity = ? AND name > ?)")
+                    + " ORDER BY last_activity DESC, name LIMIT ?";
+            try (var ps = conn.prepareStatement(sql)) {
+                int i = 1;
+                if (after != null) {
+                    ps.setLong(i++, after.lastActivity().toEpochMilli());
+                    ps.setLong(i++, after.lastActivity().toEpochMilli());
+                    ps.setString(i++, after.name());
                 }
-                return rooms;
+                ps.setInt(i, limit);
+                try (var rs = ps.executeQuery()) {
+                    var rooms = new ArrayList<RoomRow>();
+                    while (rs.next()) {
+                        rooms.add(new RoomRow(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+                    }
+                    return rooms;
+                }
             }
         });
     }

@@ -101,13 +101,31 @@ public abstract class EventLogContract {
         say("first", "x");
         clock.advance(Duration.ofSeconds(1));
         say("second", "x");
-        assertThat(log.rooms()).extracting(EventLog.RoomRow::name).containsExactly("second", "first");
+        assertThat(log.rooms(10, null)).extracting(EventLog.RoomRow::name).containsExactly("second", "first");
         clock.advance(Duration.ofSeconds(1));
         say("first", "y");
-        var rooms = log.rooms();
+        var rooms = log.rooms(10, null);
         assertThat(rooms).extracting(EventLog.RoomRow::name).containsExactly("first", "second");
         assertThat(rooms.getFirst().lastSeq()).isEqualTo(2);
         assertThat(rooms.getFirst().lastActivity()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void roomsArePagedAfterTheLastRowOfThePreviousPage() {
+        for (int i = 0; i < 5; i++) {
+            say("room-" + i, "x");
+        }
+        // room-0..4 share one time: the name orders them, so a page boundary inside a tie is still exact.
+        clock.advance(Duration.ofSeconds(1));
+        say("late", "x");
+        var first = log.rooms(2, null);
+        var second = log.rooms(2, first.getLast());
+        var third = log.rooms(2, second.getLast());
+        var fourth = log.rooms(2, third.getLast());
+        assertThat(first).extracting(EventLog.RoomRow::name).containsExactly("late", "room-0");
+        assertThat(second).extracting(EventLog.RoomRow::name).containsExactly("room-1", "room-2");
+        assertThat(third).extracting(EventLog.RoomRow::name).containsExactly("room-3", "room-4");
+        assertThat(fourth).isEmpty();
     }
 
     @Test

@@ -34,9 +34,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Defaults for tests: loopback, port 0, a short presence grace, and sending, login and failed-login
-     * limits high enough that tests of other things, which make many users, messages and wrong passwords
-     * from one address, are not throttled. Tests of the limits set them on {@code config.limits}.
+     * Defaults for tests: loopback, port 0, a short presence grace, and sending, login, failed-login, new-room
+     * and join limits high enough that tests of other things, which make many users, messages, rooms and
+     * wrong passwords from one address, are not throttled. Tests of the limits set them on {@code config.limits}.
      */
     public static TestServer start() {
         return start(c -> { });
@@ -68,13 +68,15 @@ public final class TestServer implements AutoCloseable {
         return config;
     }
 
-    /** Moves sending, token creation and failed logins out of the way. */
+    /** Moves sending, token creation, failed logins, new rooms and joins out of the way. */
     public static void relaxLimits(ServerConfig.Limits limits) {
         var noThrottle = new LoginPolicy(100_000, Duration.ZERO, Duration.ZERO, 100_000, Duration.ZERO);
         limits.send = Rate.perSecond(100_000, 100_000);
         limits.tokens = new Rate(100_000, 100_000, Duration.ofSeconds(1));
         limits.addressLogins = noThrottle;
         limits.accountLogins = noThrottle;
+        limits.newRooms = Rate.perSecond(100_000, 100_000);
+        limits.joins = Rate.perSecond(100_000, 100_000);
     }
 
     public URI uri() {

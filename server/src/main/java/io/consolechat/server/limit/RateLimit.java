@@ -1,4 +1,4 @@
-package io.consolechat.server.http;
+package io.consolechat.server.limit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * One token bucket per key (a user, a client address). Buckets live in a bounded map and are dropped
  * once unused for longer than it takes them to fill up again, when a new bucket would be the same.
  */
-final class RateLimit {
+public final class RateLimit {
     private static final long MAX_KEYS = 100_000;
 
     private final Rate rate;
@@ -23,7 +23,7 @@ final class RateLimit {
     private final Cache<String, Bucket> buckets;
 
     /** {@code what} names the limited action in the refusal, e.g. "messages". */
-    RateLimit(Rate rate, String what, Clock clock) {
+    public RateLimit(Rate rate, String what, Clock clock) {
         this.rate = rate;
         this.what = what;
         this.time = new ClockTime(clock);
@@ -36,7 +36,7 @@ final class RateLimit {
     }
 
     /** Takes one token for {@code key}, or refuses with 429 and the seconds until one is back. */
-    void take(String key) {
+    public void take(String key) {
         var probe = buckets.get(key, k -> newBucket()).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1)
