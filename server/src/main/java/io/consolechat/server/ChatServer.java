@@ -87,8 +87,9 @@ public final class ChatServer implements AutoCloseable {
         housekeeping.scheduleAtFixedRate(() -> {
             try {
                 accounts.removeExpired();
+                rooms.forgetOldKeys(clock.instant());
             } catch (RuntimeException e) {
-                log.warn("removing expired tokens failed: {}", e.getMessage());
+                log.warn("housekeeping failed: {}", e.getMessage());
             }
         }, 0, 1, TimeUnit.HOURS);
     }

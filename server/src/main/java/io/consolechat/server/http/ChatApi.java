@@ -18,10 +18,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The routes of the HTTP API; each handler reads the request, calls the domain, writes JSON. */
 public final class ChatApi {
     private static final int MAX_MEMBERS = 1000;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int DEFAULT_ROOMS = 100;
     private static final int MAX_ROOMS = 500;
 
@@ -110,7 +112,20 @@ public final class ChatApi {
                 default -> "the message holds control characters (only newline and tab are allowed)";
             });
         });
-        send(ctx, 201, rooms.post(room, session.user(), text));
+        send(ctx, 201, rooms.post(room, session.user(), text, idempotencyKey(ctx)));
+    }
+
+    /** The client's {@code Idempotency-Key}: a retry with the same one stores nothing twice. */
+    private static String idempotencyKey(Context ctx) {
+        var key = ctx.header("Idempotency-Key");
+        if (key == null) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new Refused(ErrorCode.INVALID_REQUEST,
+                    "Idempotency-Key must be 1 to 64 characters of A-Z a-z 0-9 _ - (a UUID fits)");
+        }
+        return key;
     }
 
     private String messageText(Context ctx) {

@@ -11,6 +11,7 @@ import io.consolechat.server.error.StoreException;
 import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.store.EventLog.NewEvent;
 import io.consolechat.server.store.EventLog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -20,6 +21,8 @@ import java.util.concurrent.CompletionException;
  * leave, and list the rooms. Events are stored by the event log and reach listeners through the bus.
  */
 public final class RoomService implements AutoCloseable {
+    private static final Duration KEY_LIFETIME = Duration.ofDays(1);
+
     private final EventLog log;
     private final EventBus bus;
     private final Presence presence;
@@ -40,10 +43,18 @@ public final class RoomService implements AutoCloseable {
         this.creation = new RoomCreation(log, newRooms);
     }
 
-    /** Stores a message; returns it once it is durable. */
-    public Event post(String room, User from, String text) {
+    /**
+     * Stores a message; returns it once it is durable. With an idempotency {@code key} (null for none), a
+     * message the same user already stored with that key is returned instead of storing it again.
+     */
+    public Event post(String room, User from, String text, String key) {
         creation.check(room, from);
-        return append(new NewEvent(room, EventType.MESSAGE, from, text));
+        return append(new NewEvent(room, EventType.MESSAGE, from, text, key));
+    }
+
+    /** Forgets idempotency keys older than a day: a client retries within seconds or minutes, not days. */
+    public int forgetOldKeys(Instant now) {
+        return log.forgetKeys(now.minus(KEY_LIFETIME));
     }
 
     private Event append(NewEvent event) {

@@ -16,8 +16,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface EventLog extends AutoCloseable {
 
-    /** An event to store; the log gives it its room's next sequence number and the time. */
-    record NewEvent(String room, EventType type, User from, String text) {
+    /**
+     * An event to store; the log gives it its room's next sequence number and the time. With a {@code key}
+     * (a client's Idempotency-Key), an event the same user already stored with that key is returned instead
+     * of storing a second one.
+     */
+    record NewEvent(String room, EventType type, User from, String text, String key) {
+        public NewEvent(String room, EventType type, User from, String text) {
+            this(room, type, from, text, null);
+        }
     }
 
     /** One room of {@code GET /rooms}. */
@@ -40,6 +47,9 @@ public interface EventLog extends AutoCloseable {
      * {@code after} (a row of the previous page, matched by its activity and name), or from the start if null.
      */
     List<RoomRow> rooms(int limit, RoomRow after);
+
+    /** Forgets the idempotency keys of posts stored before {@code before}; returns how many. */
+    int forgetKeys(Instant before);
 
     /** Stores what was accepted, then refuses further appends. */
     @Override

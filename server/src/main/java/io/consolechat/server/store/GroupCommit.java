@@ -1,6 +1,7 @@
 package io.consolechat.server.store;
 
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.Names;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.EventLog.NewEvent;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,51 +93,109 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
-        List<Event> events;
+        Stored stored;
         try {
-            events = transactions.write("store " + batch.size() + " events", conn -> insert(conn, batch));
+            stored = transactions.write("store " + batch.size() + " events", conn -> insert(conn, batch));
         } catch (StoreException e) {
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
         }
         try {
-            bus.publish(events);
+            bus.publish(stored.added());
         } catch (RuntimeException e) {
             log.error("delivering events failed", e);
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(events.get(i));
+            batch.get(i).done().complete(stored.results().get(i));
         }
     }
 
-    /** Takes each room's sequence numbers for the batch, then inserts the events; returns them in batch order. */
-    private List<Event> insert(Connection conn, List<Pending> batch) throws SQLException {
+    /** What a batch stored: each append's event, in batch order, and the events that are new, to publish. */
+    private record Stored(List<Event> results, List<Event> added) {
+    }
+
+    /**
+     * Finds the appends that repeat an idempotency key (stored before, or earlier in this batch), takes each
+     * room's sequence numbers for the rest, and inserts those with their keys.
+     */
+    private Stored insert(Connection conn, List<Pending> batch) throws SQLException {
         var at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
+        var results = new Event[batch.size()];
+        var fresh = new ArrayList<Integer>(batch.size());
+        var firstWithKey = new HashMap<String, Integer>();
+        var repeats = new HashMap<Integer, Integer>();
+        for (int i = 0; i < batch.size(); i++) {
+            var e = batch.get(i).event();
+            if (e.key() == null) {
+                fresh.add(i);
+                continue;
+            }
+            var id = Names.userKey(e.from().name()) + "\n" + e.key();
+            var first = firstWithKey.get(id);
+            if (first != null) {
+                repeats.put(i, first);
+                continue;
+            }
+            var earlier = storedWithKey(conn, e);
+            if (earlier != null) {
+                results[i] = earlier;
+            } else {
+                firstWithKey.put(id, i);
+                fresh.add(i);
+            }
+        }
         var counts = new LinkedHashMap<String, Integer>();
-        for (var p : batch) {
-            counts.merge(p.event().room(), 1, Integer::sum);
+        for (int i : fresh) {
+            counts.merge(batch.get(i).event().room(), 1, Integer::sum);
         }
         var next = reserve(conn, counts, at);
-        var events = new ArrayList<Event>(batch.size());
-        try (var ps = conn.prepareStatement(
-                "INSERT INTO events (room, seq, type, at, from_name, from_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (var p : batch) {
-                var e = p.event();
+        var added = new ArrayList<Event>(fresh.size());
+        try (var events = conn.prepareStatement(
+                "INSERT INTO events (room, seq, type, at, from_name, from_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+             var keys = conn.prepareStatement(
+                "INSERT INTO post_keys (user_key, idem_key, room, seq, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i : fresh) {
+                var e = batch.get(i).event();
                 long seq = next.merge(e.room(), 1L, Long::sum) - 1;
                 var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text());
-                events.add(event);
-                ps.setString(1, event.room());
-                ps.setLong(2, event.seq());
-                ps.setString(3, event.type());
-                ps.setLong(4, at.toEpochMilli());
-                ps.setString(5, event.from().name());
-                ps.setString(6, event.from().kind().wireName());
-                ps.setString(7, event.text());
-                ps.addBatch();
+                results[i] = event;
+                added.add(event);
+                events.setString(1, event.room());
+                events.setLong(2, event.seq());
+                events.setString(3, event.type());
+                events.setLong(4, at.toEpochMilli());
+                events.setString(5, event.from().name());
+                events.setString(6, event.from().kind().wireName());
+                events.setString(7, event.text());
+                events.addBatch();
+                if (e.key() != null) {
+                    keys.setString(1, Names.userKey(e.from().name()));
+                    keys.setString(2, e.key());
+                    keys.setString(3, event.room());
+                    keys.setLong(4, event.seq());
+                    keys.setLong(5, at.toEpochMilli());
+                    keys.addBatch();
+                }
             }
-            ps.executeBatch();
+            events.executeBatch();
+            if (!firstWithKey.isEmpty()) {
+                keys.executeBatch();
+            }
         }
-        return events;
+        repeats.forEach((i, first) -> results[i] = results[first]);
+        return new Stored(List.of(results), added);
+    }
+
+    /** The event the same user stored earlier with this append's idempotency key, or null. */
+    private static Event storedWithKey(Connection conn, NewEvent event) throws SQLException {
+        try (var ps = conn.prepareStatement("SELECT e.room, e.seq, e.type, e.at, e.from_name, e.from_kind, e.text "
+                + "FROM post_keys k JOIN events e ON e.room = k.room AND e.seq = k.seq "
+                + "WHERE k.user_key = ? AND k.idem_key = ?")) {
+            ps.setString(1, Names.userKey(event.from().name()));
+            ps.setString(2, event.key());
+            var found = SqlEventLog.events(ps.executeQuery());
+            return found.isEmpty() ? null : found.getFirst();
+        }
     }
 
     /**

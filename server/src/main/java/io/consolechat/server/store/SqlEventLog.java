@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** The event log in portable SQL; appends go through {@link GroupCommit}. */
 final class SqlEventLog implements EventLog {
-    private static final String EVENT_COLUMNS = "room, seq, type, at, from_name, from_kind, text";
+    static final String EVENT_COLUMNS = "room, seq, type, at, from_name, from_kind, text";
     private static final int QUEUE_CAPACITY = 10_000;
 
     private final Transactions transactions;
@@ -61,7 +61,7 @@ final class SqlEventLog implements EventLog {
         });
     }
 
-    private static List<Event> events(ResultSet rs) throws SQLException {
+    static List<Event> events(ResultSet rs) throws SQLException {
         try (rs) {
             var events = new ArrayList<Event>();
             while (rs.next()) {
@@ -108,6 +108,16 @@ final class SqlEventLog implements EventLog {
                     }
                     return rooms;
                 }
+            }
+        });
+    }
+
+    @Override
+    public int forgetKeys(Instant before) {
+        return transactions.write("forget idempotency keys", conn -> {
+            try (var ps = conn.prepareStatement("DELETE FROM post_keys WHERE created_at < ?")) {
+                ps.setLong(1, before.toEpochMilli());
+                return ps.executeUpdate();
             }
         });
     }
