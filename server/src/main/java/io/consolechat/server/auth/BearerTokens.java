@@ -69,7 +69,7 @@ public final class BearerTokens {
             known.invalidate(hash);
             return Optional.empty();
         }
-        return Optional.of(new Session(owner.user().user(), hash));
+        return Optional.of(new Session(owner.user().id(), owner.user().user(), hash));
     }
 
     /** Revokes a token at once. */

@@ -75,6 +75,7 @@ public final class ChatApi {
     private void logout(Context ctx) {
         var session = auth.require(ctx);
         tokens.revoke(session.tokenHash());
+        rooms.endStreamsOfToken(session.tokenHash());
         ctx.status(204);
     }
 
@@ -92,9 +93,9 @@ public final class ChatApi {
     private void streamRoom(Context ctx) throws InterruptedException {
         var session = auth.require(ctx);
         var request = stream.parse(ctx, Requests.room(ctx));
-        var slot = guards.openStream(ctx, session.user());
+        var slot = guards.openStream(ctx, session);
         try {
-            stream.serve(ctx, request, session.user());
+            stream.serve(ctx, request, session);
         } finally {
             slot.close();
         }
@@ -148,7 +149,7 @@ public final class ChatApi {
 
     private void leave(Context ctx) {
         var session = auth.require(ctx);
-        rooms.leave(Requests.room(ctx), session.user());
+        rooms.leave(Requests.room(ctx), session);
         send(ctx, 200, Ok.OK);
     }
 

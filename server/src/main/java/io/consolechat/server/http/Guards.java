@@ -2,6 +2,7 @@ package io.consolechat.server.http;
 
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
+import io.consolechat.server.auth.Session;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.limit.RateLimit;
 import io.javalin.http.Context;
@@ -38,7 +39,7 @@ public final class Guards {
         tokens.take(address(ctx));
     }
 
-    StreamSlots.Slot openStream(Context ctx, User user) {
-        return streams.open(user, address(ctx));
+    StreamSlots.Slot openStream(Context ctx, Session session) {
+        return streams.open(session.userId(), address(ctx));
     }
 }

@@ -3,7 +3,7 @@ package io.consolechat.server.http;
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.Json;
 import io.consolechat.protocol.StreamItem;
-import io.consolechat.protocol.User;
+import io.consolechat.server.auth.Session;
 import io.consolechat.server.room.Backlog;
 import io.consolechat.server.room.Feed;
 import io.consolechat.server.room.RoomService;
@@ -55,7 +55,7 @@ final class RoomStream {
         return new Request(room, timeout, backlog, format);
     }
 
-    void serve(Context ctx, Request request, User user) throws InterruptedException {
+    void serve(Context ctx, Request request, Session user) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
         try (var feed = rooms.listen(request.room(), user, request.backlog())) {
             ctx.status(200);

@@ -1,8 +1,6 @@
 package io.consolechat.server.http;
 
 import io.consolechat.protocol.ErrorCode;
-import io.consolechat.protocol.Names;
-import io.consolechat.protocol.User;
 import io.consolechat.server.error.Refused;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,23 +21,22 @@ final class StreamSlots {
     }
 
     /** A slot held until {@link Slot#close()}; refused with 429 when the user or the address is full. */
-    Slot open(User user, String address) {
-        var userKey = Names.userKey(user.name());
-        if (!acquire(byUser, userKey, perUser)) {
+    Slot open(String userId, String address) {
+        if (!acquire(byUser, userId, perUser)) {
             throw full("you have " + perUser + " streams open already; close one first");
         }
         if (!acquire(byAddress, address, perAddress)) {
-            release(byUser, userKey);
+            release(byUser, userId);
             throw full("your address has " + perAddress + " streams open already; close one first");
         }
-        return new Slot(this, userKey, address);
+        return new Slot(this, userId, address);
     }
 
     /** An open stream's place in the counts. */
-    record Slot(StreamSlots slots, String userKey, String address) implements AutoCloseable {
+    record Slot(StreamSlots slots, String userId, String address) implements AutoCloseable {
         @Override
         public void close() {
-            slots.release(slots.byUser, userKey);
+            slots.release(slots.byUser, userId);
             slots.release(slots.byAddress, address);
         }
     }

@@ -1,14 +1,13 @@
 package io.consolechat.server.room;
 
-import io.consolechat.protocol.Names;
-import io.consolechat.protocol.User;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The open streams of every room, kept to end them: a user's streams on a room when they leave it, all of
- * them at shutdown. A room's entry exists only while it has streams.
+ * The open streams of every room, kept to end them: a user's streams on a room when they leave it, a
+ * token's streams when it is revoked, all of them at shutdown. A room's entry exists only while it has
+ * streams.
  */
 final class OpenStreams {
     private final Map<String, Set<Subscription>> rooms = new ConcurrentHashMap<>();
@@ -28,16 +27,26 @@ final class OpenStreams {
         });
     }
 
-    /** Ends the streams of one user on one room, after an explicit leave. */
-    void closeStreamsOf(String room, User user) {
+    /** Ends the streams of one user (by id) on one room, after an explicit leave. */
+    void closeStreamsOf(String room, String userId) {
         var subscriptions = rooms.get(room);
         if (subscriptions == null) {
             return;
         }
-        var key = Names.userKey(user.name());
         for (var subscription : subscriptions) {
-            if (Names.userKey(subscription.user().name()).equals(key)) {
+            if (subscription.session().userId().equals(userId)) {
                 subscription.close(Subscription.Closed.LEFT);
+            }
+        }
+    }
+
+    /** Ends every stream opened with the token, on every room: it was revoked. */
+    void closeStreamsOfToken(String tokenHash) {
+        for (var subscriptions : rooms.values()) {
+            for (var subscription : subscriptions) {
+                if (subscription.session().tokenHash().equals(tokenHash)) {
+                    subscription.close(Subscription.Closed.LOGGED_OUT);
+                }
             }
         }
     }

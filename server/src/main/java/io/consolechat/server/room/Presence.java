@@ -1,8 +1,8 @@
 package io.consolechat.server.room;
 
 import io.consolechat.protocol.EventType;
-import io.consolechat.protocol.Names;
 import io.consolechat.protocol.User;
+import io.consolechat.server.auth.Session;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.store.EventLog.NewEvent;
@@ -24,11 +24,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Who is in which room. A user enters with their first open stream (a join event) and stays while any
  * stream is open and for a grace period after the last one ends, so that re-polling writes no noise;
  * then, or at an explicit leave, a leave event. Join and leave are written before the call returns.
+ * Users are told apart by their id, not their name: a temporary name that passes to someone else after
+ * logout starts a presence of its own.
  */
 public final class Presence implements AutoCloseable {
 
     /** One user in one room. Its lock orders that user's join and leave events in that room. */
     private static final class Member {
+        final String id;
         final User user;
         final ReentrantLock lock = new ReentrantLock();
         int streams;
@@ -37,7 +40,8 @@ public final class Presence implements AutoCloseable {
         boolean removed;
         ScheduledFuture<?> pendingLeave;
 
-        Member(User user) {
+        Member(String id, User user) {
+            this.id = id;
             this.user = user;
         }
     }
@@ -57,7 +61,7 @@ public final class Presence implements AutoCloseable {
     }
 
     /** A stream of {@code user} opened on {@code room}. */
-    public void streamOpened(String room, User user) {
+    public void streamOpened(String room, Session user) {
         while (true) {
             var member = memberOf(room, user);
             member.lock.lock();
@@ -70,7 +74,7 @@ public final class Presence implements AutoCloseable {
                 if (!member.present) {
                     try {
                         // Each join may be followed by a leave: limiting joins bounds a user's presence churn.
-                        joins.take(Names.userKey(user.name()));
+                        joins.take(user.userId());
                         write(room, EventType.JOIN, member.user);
                     } catch (RuntimeException e) {
                         member.streams--;
@@ -87,7 +91,7 @@ public final class Presence implements AutoCloseable {
     }
 
     /** A stream of {@code user} on {@code room} ended; the last one starts the grace period. */
-    public void streamClosed(String room, User user) {
+    public void streamClosed(String room, Session user) {
         var member = existing(room, user);
         if (member == null) {
             return;
@@ -132,7 +136,7 @@ public final class Presence implements AutoCloseable {
     }
 
     /** An explicit leave: the leave event now, if the user was present. Returns whether they were. */
-    public boolean leave(String room, User user) {
+    public boolean leave(String room, Session user) {
         var member = existing(room, user);
         if (member == null) {
             return false;
@@ -196,19 +200,19 @@ public final class Presence implements AutoCloseable {
     }
 
     /** The user's member entry in the room, created if needed; the room's map is created in the same step. */
-    private Member memberOf(String room, User user) {
+    private Member memberOf(String room, Session user) {
         var member = new Member[1];
         rooms.compute(room, (name, members) -> {
             var live = members == null ? new ConcurrentHashMap<String, Member>() : members;
-            member[0] = live.computeIfAbsent(Names.userKey(user.name()), key -> new Member(user));
+            member[0] = live.computeIfAbsent(user.userId(), id -> new Member(id, user.user()));
             return live;
         });
         return member[0];
     }
 
-    private Member existing(String room, User user) {
+    private Member existing(String room, Session user) {
         var members = rooms.get(room);
-        return members == null ? null : members.get(Names.userKey(user.name()));
+        return members == null ? null : members.get(user.userId());
     }
 
     /** Forgets a member with nothing left to track, and the room's map once it is empty. */
@@ -216,7 +220,7 @@ public final class Presence implements AutoCloseable {
         if (member.streams == 0 && !member.present && member.pendingLeave == null) {
             member.removed = true;
             rooms.computeIfPresent(room, (name, members) -> {
-                members.remove(Names.userKey(member.user.name()), member);
+                members.remove(member.id, member);
                 return members.isEmpty() ? null : members;
             });
         }

@@ -5,6 +5,7 @@ import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Rooms.RoomSummary;
 import io.consolechat.protocol.User;
+import io.consolechat.server.auth.Session;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.error.StoreException;
@@ -70,11 +71,11 @@ public final class RoomService implements AutoCloseable {
      * may write the join event); the feed reads the backlog after that. Refused once shutdown has begun, so
      * that no stream can open after the others were ended.
      */
-    public Feed listen(String room, User user, Backlog backlog) {
+    public Feed listen(String room, Session user, Backlog backlog) {
         if (closing) {
             throw shuttingDown();
         }
-        creation.check(room, user);
+        creation.check(room, user.user());
         var subscription = new Subscription(room, user, bufferCapacity);
         streams.add(subscription);
         var registration = bus.subscribe(room, subscription);
@@ -106,9 +107,14 @@ public final class RoomService implements AutoCloseable {
     }
 
     /** Writes the leave event (if the user was present) and ends the user's streams on the room. */
-    public void leave(String room, User user) {
+    public void leave(String room, Session user) {
         presence.leave(room, user);
-        streams.closeStreamsOf(room, user);
+        streams.closeStreamsOf(room, user.userId());
+    }
+
+    /** Ends every stream opened with a token that was just revoked (each gets its end line). */
+    public void endStreamsOfToken(String tokenHash) {
+        streams.closeStreamsOfToken(tokenHash);
     }
 
     /** One page of {@link #rooms}: the rooms, and where the next page starts (null after the last). */

@@ -1,7 +1,7 @@
 package io.consolechat.server.room;
 
 import io.consolechat.protocol.Event;
-import io.consolechat.protocol.User;
+import io.consolechat.server.auth.Session;
 import io.consolechat.server.bus.EventBus;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
@@ -14,19 +14,19 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Subscription implements EventBus.Subscriber {
     /** Why a subscription stopped taking events. */
-    enum Closed { NOT, OVERFLOW, LEFT, SHUTDOWN }
+    enum Closed { NOT, OVERFLOW, LEFT, LOGGED_OUT, SHUTDOWN }
 
     private final String room;
-    private final User user;
+    private final Session session;
     private final int capacity;
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Closed closed = Closed.NOT;
 
-    Subscription(String room, User user, int capacity) {
+    Subscription(String room, Session session, int capacity) {
         this.room = room;
-        this.user = user;
+        this.session = session;
         this.capacity = capacity;
     }
 
@@ -34,8 +34,9 @@ final class Subscription implements EventBus.Subscriber {
         return room;
     }
 
-    User user() {
-        return user;
+    /** Whose stream this is, and the token it was opened with. */
+    Session session() {
+        return session;
     }
 
     /** Called by the bus; never blocks for long. */
