@@ -22,11 +22,13 @@ import org.sqlite.SQLiteDataSource;
 /** The database of one server: the embedded SQLite file in the data directory, migrated to the current schema. */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
+    private final DataDirectoryLock lock;
     private final SqlEventLog events;
     private final SqlAccountStore accounts;
 
-    private Database(HikariDataSource pool, EventBus bus, Clock clock) {
+    private Database(HikariDataSource pool, DataDirectoryLock lock, EventBus bus, Clock clock) {
         this.pool = pool;
+        this.lock = lock;
         var transactions = new Transactions(pool, pool::evictConnection);
         this.events = new SqlEventLog(transactions, bus, clock);
         this.accounts = new SqlAccountStore(transactions);
@@ -44,6 +46,7 @@ public final class Database implements AutoCloseable {
     public static Database openSqlite(Path dataDir, EventBus bus, Clock clock, UnaryOperator<DataSource> underPool) {
         var file = dataDir.resolve("console-chat.db").toAbsolutePath();
         keepPrivate(dataDir, file);
+        var lock = DataDirectoryLock.take(dataDir);
         var settings = new SQLiteConfig();
         // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable before it returns;
         // IMMEDIATE transactions take the write lock up front, so a read-then-write never fails half-way.
@@ -59,14 +62,21 @@ public final class Database implements AutoCloseable {
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(2);
-        var pool = new HikariDataSource(config);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw new StoreException("cannot open the database " + file + ": " + rootMessage(e), e);
+        }
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
             pool.close();
+            lock.close();
             throw new StoreException("cannot open the database " + file + ": " + rootMessage(e), e);
         }
-        return new Database(pool, bus, clock);
+        return new Database(pool, lock, bus, clock);
     }
 
     /**
@@ -127,5 +137,6 @@ public final class Database implements AutoCloseable {
     public void close() {
         events.close();
         pool.close();
+        lock.close();
     }
 }
