@@ -6,6 +6,8 @@ import io.consolechat.server.config.LoginPolicy;
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.config.Tls;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -33,6 +35,18 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "${env:CONSOLE_CHAT_DATA_DIR:-./data}",
             description = "Directory of the database (env CONSOLE_CHAT_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--database", defaultValue = "${env:CONSOLE_CHAT_DATABASE}",
+            description = "A PostgreSQL database instead of the embedded SQLite one: postgresql://user@host:port/db"
+                    + "?params (or jdbc:postgresql://...); several servers may share it (env CONSOLE_CHAT_DATABASE). "
+                    + "Its password comes from the URL, the env CONSOLE_CHAT_DATABASE_PASSWORD, or "
+                    + "--database-password-file.")
+    String database;
+
+    @Option(names = "--database-password-file", defaultValue = "${env:CONSOLE_CHAT_DATABASE_PASSWORD_FILE}",
+            description = "A file holding the database's password (its first line) "
+                    + "(env CONSOLE_CHAT_DATABASE_PASSWORD_FILE).")
+    Path databasePasswordFile;
 
     @Option(names = "--presence-grace", defaultValue = "${env:CONSOLE_CHAT_PRESENCE_GRACE:-15}",
             description = "Seconds a user stays present after their last stream ends "
@@ -207,6 +221,19 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /** The database password: from its file if one is named, else from the environment (never a flag). */
+    private String databasePassword() {
+        if (databasePasswordFile != null) {
+            try {
+                return Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(),
+                        "cannot read --database-password-file " + databasePasswordFile + ": " + e.getMessage());
+            }
+        }
+        return System.getenv("CONSOLE_CHAT_DATABASE_PASSWORD");
+    }
+
     /** The configuration the flags describe. */
     ServerConfig config() {
         try {
@@ -223,6 +250,8 @@ final class ServerCommand implements Callable<Integer> {
         config.network.port = port;
         config.network.tls = tls.toTls(spec);
         config.storage.dataDir = dataDir;
+        config.storage.database = database;
+        config.storage.databasePassword = databasePassword();
         config.presence.grace = Duration.ofSeconds(presenceGraceSeconds);
         config.tokenLifetimes.anonymous = Duration.ofHours(guestTokenHours);
         config.tokenLifetimes.temporary = Duration.ofHours(guestTokenHours);
@@ -246,8 +275,8 @@ final class ServerCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "shutdown"));
-        System.out.println("console-chat server listening on " + server.uri() + " (data in "
-                + dataDir.toAbsolutePath().normalize() + ")");
+        System.out.println("console-chat server listening on " + server.uri() + " ("
+                + server.config().storage.describe() + ")");
         System.out.flush();
         stopped.await();
         return 0;

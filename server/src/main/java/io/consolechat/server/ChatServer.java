@@ -103,7 +103,7 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static ChatServer start(ServerConfig config, Clock clock) {
-        return start(config, clock, bus -> Database.openSqlite(config.storage.dataDir, bus, clock));
+        return start(config, clock, bus -> Database.open(config.storage, bus, clock));
     }
 
     /** Starts on a database the caller opens on the server's bus: fault tests open one that fails on demand. */
@@ -121,6 +121,10 @@ public final class ChatServer implements AutoCloseable {
             throw new ServerStartException("cannot listen on " + config.network.host + ":" + config.network.port, e);
         }
         return server;
+    }
+
+    public ServerConfig config() {
+        return config;
     }
 
     public int port() {

@@ -36,7 +36,18 @@ public final class ServerConfig {
 
     /** Where the data lives. */
     public static final class Storage {
+        /** The embedded SQLite database's directory, when no {@link #database} is set. */
         public Path dataDir = Path.of("data");
+        /** A PostgreSQL database ({@code postgresql://user@host:port/db}) instead of SQLite; null for SQLite. */
+        public String database = null;
+        /** The database's password when its URL carries none; never logged or printed. */
+        public String databasePassword = null;
+
+        /** Where the data is, for people: the data directory, or the database URL without its password. */
+        public String describe() {
+            return database == null || database.isBlank() ? "data in " + dataDir.toAbsolutePath().normalize()
+                    : "database " + database.replaceAll("//([^:@/]*):[^@/]*@", "//$1@");
+        }
     }
 
     /** Who is in a room. */

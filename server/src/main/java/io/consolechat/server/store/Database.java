@@ -3,6 +3,7 @@ package io.consolechat.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.consolechat.server.bus.EventBus;
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.error.StoreException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -19,7 +20,10 @@ import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** The database of one server: the embedded SQLite file in the data directory, migrated to the current schema. */
+/**
+ * The database of a server, migrated to the current schema: the embedded SQLite file in the data directory
+ * (one server per directory), or a PostgreSQL database (which several servers may share).
+ */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final DataDirectoryLock lock;
@@ -32,6 +36,13 @@ public final class Database implements AutoCloseable {
         var transactions = new Transactions(pool, pool::evictConnection);
         this.events = new SqlEventLog(transactions, bus, clock);
         this.accounts = new SqlAccountStore(transactions);
+    }
+
+    /** The database the storage settings name: PostgreSQL when a database URL is set, else SQLite in the data directory. */
+    public static Database open(ServerConfig.Storage storage, EventBus bus, Clock clock) {
+        return storage.database == null || storage.database.isBlank()
+                ? openSqlite(storage.dataDir, bus, clock)
+                : openPostgres(PostgresUrl.parse(storage.database, storage.databasePassword), bus, clock);
     }
 
     /** Opens (creating if needed) {@code console-chat.db} in {@code dataDir}; committed events go to {@code bus}. */
@@ -59,6 +70,29 @@ public final class Database implements AutoCloseable {
         sqlite.setUrl("jdbc:sqlite:" + file);
         var config = new HikariConfig();
         config.setDataSource(underPool.apply(sqlite));
+        try {
+            return open(config, file.toString(), lock, bus, clock);
+        } catch (StoreException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens a PostgreSQL database, creating or migrating its schema; several servers may share it. */
+    public static Database openPostgres(PostgresUrl url, EventBus bus, Clock clock) {
+        var config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setUsername(url.user());
+        config.setPassword(url.password());
+        // A request waits this long for a connection before it gets its 503: a database that is gone must not
+        // hold requests for Hikari's default 30 s.
+        config.setConnectionTimeout(5_000);
+        return open(config, url.toString(), null, bus, clock);
+    }
+
+    /** The pool and the schema, whatever the database; Flyway serialises concurrent migrations itself. */
+    private static Database open(HikariConfig config, String where, DataDirectoryLock lock, EventBus bus,
+                                 Clock clock) {
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(2);
@@ -66,15 +100,13 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            lock.close();
-            throw new StoreException("cannot open the database " + file + ": " + rootMessage(e), e);
+            throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
             pool.close();
-            lock.close();
-            throw new StoreException("cannot open the database " + file + ": " + rootMessage(e), e);
+            throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
         return new Database(pool, lock, bus, clock);
     }
@@ -137,6 +169,8 @@ public final class Database implements AutoCloseable {
     public void close() {
         events.close();
         pool.close();
-        lock.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }

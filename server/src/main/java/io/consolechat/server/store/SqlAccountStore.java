@@ -71,15 +71,19 @@ final class SqlAccountStore implements AccountStore {
                     ps.executeUpdate();
                 }
             }
-            try (var ps = conn.prepareStatement(
-                    "INSERT INTO users (id, name, name_key, kind, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            // Another server may claim the same name at the same moment (PostgreSQL does not serialise the check
+            // above): whoever inserts first has it, the other finds it taken.
+            try (var ps = conn.prepareStatement("INSERT INTO users (id, name, name_key, kind, password_hash, "
+                    + "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING")) {
                 ps.setString(1, user.id());
                 ps.setString(2, user.name());
                 ps.setString(3, Names.userKey(user.name()));
                 ps.setString(4, user.kind().wireName());
                 ps.setString(5, user.passwordHash());
                 ps.setLong(6, token.createdAt().toEpochMilli());
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 0) {
+                    return Claim.TAKEN;
+                }
             }
             insertToken(conn, user.id(), token);
             return Claim.CLAIMED;
