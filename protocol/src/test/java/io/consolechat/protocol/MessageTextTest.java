@@ -2,14 +2,19 @@ package io.consolechat.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import io.consolechat.protocol.testing.Gen;
+import io.consolechat.protocol.testing.Seed;
+import io.consolechat.protocol.testing.Tries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class MessageTextTest {
+    private static final Gen<String> TEXTS = Gen.strings(0, 255);
 
-    @Property
-    void everyTextGetsADecision(@ForAll String text) {
+    @ParameterizedTest
+    @Tries(1000)
+    void everyTextGetsADecision(Seed seed) {
+        var text = TEXTS.next(seed.random());
         var problem = MessageText.problem(text);
         if (problem.isEmpty()) {
             assertThat(text).isNotBlank();
@@ -17,7 +22,7 @@ class MessageTextTest {
         }
     }
 
-    @Example
+    @Test
     void rules() {
         assertThat(MessageText.problem("hi")).isEmpty();
         assertThat(MessageText.problem("two\nlines\tand tab")).isEmpty();
