@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -303,11 +304,17 @@ final class FuzzTarget implements AutoCloseable {
         }
     }
 
+    /** Every room with its last sequence number, page by page along the {@code Link} headers. */
     private Map<String, Long> rooms(String reader) {
-        var reply = api.get("/rooms", reader);
-        assertThat(reply.status()).isEqualTo(200);
         var rooms = new HashMap<String, Long>();
-        reply.json().forEach(room -> rooms.put(room.path("name").asText(), room.path("lastSeq").asLong()));
+        var next = Optional.of("/rooms?limit=500");
+        while (next.isPresent()) {
+            var reply = api.get(next.get(), reader);
+            assertThat(reply.status()).as("%s: %s", next.get(), reply).isEqualTo(200);
+            reply.json().forEach(room -> rooms.put(room.path("name").asText(), room.path("lastSeq").asLong()));
+            next = reply.headers().firstValue("Link")
+                    .map(link -> link.substring(link.indexOf('<') + 1, link.indexOf('>')));
+        }
         return rooms;
     }
 
