@@ -116,10 +116,26 @@ class ChatClientTest {
                 .extracting(Event::seq).contains(sent.seq());
     }
 
+    /** The server writes U+2028 and U+2029 escaped; the client reads them back as the same text. */
+    @Test
+    void lineAndParagraphSeparatorsComeBackAsSent() {
+        var token = client.session().token();
+        var text = "one\u2028two\u2029three";
+        assertThat(client.send(token, "separators", text).text()).isEqualTo(text);
+        try (var stream = client.stream(token, "separators", Cursor.recent(10), 0)) {
+            var messages = events(readAll(stream)).stream().filter(e -> e.kind() == EventType.MESSAGE).toList();
+            assertThat(messages).extracting(Event::text).containsExactly(text);
+        }
+        assertThat(client.messages(token, "separators", OptionalLong.empty(), 10))
+                .filteredOn(e -> e.kind() == EventType.MESSAGE).extracting(Event::text).containsExactly(text);
+    }
+
     @Test
     void refusedMessagesCarryTheServersCode() {
         var token = client.session().token();
         assertThatThrownBy(() -> client.send(token, "refusals", "   "))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("empty_message"));
+        assertThatThrownBy(() -> client.send(token, "refusals", "\u00a0\u200b\ufeff"))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("empty_message"));
         assertThatThrownBy(() -> client.send(token, "refusals", "a\u001b[2Jb"))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_text"));

@@ -1,6 +1,9 @@
 package io.consolechat.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -24,7 +27,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The JSON codec both sides use. Timestamps are ISO-8601 UTC with milliseconds, always three digits,
- * so that they sort as text and look alike on every line.
+ * so that they sort as text and look alike on every line. U+2028 and U+2029 are written escaped (see
+ * {@link LineSeparatorEscapes}).
  */
 public final class Json {
     private static final DateTimeFormatter INSTANT_MILLIS =
@@ -59,6 +63,33 @@ public final class Json {
                 .maxStringLength(1 << 20)
                 .maxNumberLength(64)
                 .build());
+        mapper.getFactory().setCharacterEscapes(new LineSeparatorEscapes());
+    }
+
+    /**
+     * JSON allows U+2028 (line separator) and U+2029 (paragraph separator) raw inside strings, but some line
+     * splitters (Python's {@code str.splitlines}, Unicode-aware readers and editors) end a line there, which
+     * would cut an NDJSON line in two. Written as <code>&#92;u2028</code> and <code>&#92;u2029</code> they stay
+     * inside their line and decode to the same text. Everything else is escaped as Jackson does by default.
+     */
+    private static final class LineSeparatorEscapes extends CharacterEscapes {
+        private static final SerializableString LINE_SEPARATOR = new SerializedString("\\u2028");
+        private static final SerializableString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
+        private static final int[] ASCII = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (ch) {
+                case 0x2028 -> LINE_SEPARATOR;
+                case 0x2029 -> PARAGRAPH_SEPARATOR;
+                default -> null;
+            };
+        }
     }
 
     public static String format(Instant instant) {

@@ -19,6 +19,20 @@ class JsonTest {
     }
 
     @Test
+    void lineAndParagraphSeparatorsAreWrittenEscaped() throws Exception {
+        var text = "one\u2028two\u2029three \u00e9\n\"\u0001\ud83d\ude00";
+        var event = new Event(EventType.MESSAGE, "lobby", 1, Instant.parse("2026-01-02T03:04:05Z"),
+                new User("Bob", UserKind.REGISTERED), text);
+        var written = json.write(event);
+        var bytes = new String(json.writeBytes(event), java.nio.charset.StandardCharsets.UTF_8);
+        for (var line : new String[] {written, bytes}) {
+            assertThat(line).doesNotContain("\u2028", "\u2029")
+                    .contains("\"text\":\"one\\u2028two\\u2029three \u00e9\\n\\\"\\u0001");
+            assertThat(json.readStreamItem(line)).isEqualTo(event);
+        }
+    }
+
+    @Test
     void joinsCarryNoText() {
         var join = new Event(EventType.JOIN, "lobby", 1, Instant.parse("2026-01-02T03:04:05.123Z"),
                 new User("anon-x1", UserKind.ANONYMOUS), null);

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -33,11 +34,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import net.jqwik.api.lifecycle.AfterContainerHook;
-import net.jqwik.api.lifecycle.BeforeContainerHook;
-import net.jqwik.api.lifecycle.ContainerLifecycleContext;
-import net.jqwik.api.lifecycle.Lifespan;
-import net.jqwik.api.lifecycle.Store;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One real server shared by the tries of a fuzz class, with what the fuzz needs around it: a valid token
@@ -67,8 +69,9 @@ final class FuzzTarget implements AutoCloseable {
     /** Refusals that did not come as our JSON: status and content type, with one request that caused each. */
     private final Map<String, String> foreignRefusals = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger closedWithoutAnswer =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger closedWithoutAnswer = new AtomicInteger();
+    /** Requests the fuzz inputs made (the set-up and the checks afterwards not counted). */
+    private final AtomicInteger requests = new AtomicInteger();
 
     private FuzzTarget(TestServer server, ManualClock clock) {
         this.server = server;
@@ -93,27 +96,35 @@ final class FuzzTarget implements AutoCloseable {
         this.roomsBefore = rooms(seeder);
     }
 
-    /** The target of the fuzz class that is running, started by {@link PerClass}. */
-    static FuzzTarget target() {
-        return Store.<FuzzTarget>get(FuzzTarget.class).get();
-    }
-
     /**
-     * Gives each fuzz class its own target: started before the class's first property, then checked with
-     * {@link #assertIntact()}, summarized in the test output and closed after its last.
+     * Gives each fuzz class its own target, handed to the test class's constructor: started before the class's
+     * first try, then checked with {@link #assertIntact()}, summarized in the test output and closed after its
+     * last.
      */
-    static final class PerClass implements BeforeContainerHook, AfterContainerHook {
+    static final class PerClass implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FuzzTarget.class);
+
         @Override
-        public void beforeContainer(ContainerLifecycleContext context) {
-            Store.create(FuzzTarget.class, Lifespan.RUN, FuzzTarget::start).get();
+        public void beforeAll(ExtensionContext context) {
+            context.getStore(NAMESPACE).put(FuzzTarget.class, FuzzTarget.start());
         }
 
         @Override
-        public void afterContainer(ContainerLifecycleContext context) {
-            try (var target = target()) {
+        public void afterAll(ExtensionContext context) {
+            try (var target = context.getStore(NAMESPACE).remove(FuzzTarget.class, FuzzTarget.class)) {
                 target.assertIntact();
-                System.out.println(context.label() + ": " + target.summary());
+                System.out.println(context.getDisplayName() + ": " + target.summary());
             }
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == FuzzTarget.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return context.getStore(NAMESPACE).get(FuzzTarget.class, FuzzTarget.class);
         }
     }
 
@@ -133,6 +144,7 @@ final class FuzzTarget implements AutoCloseable {
 
     /** Sends a well-formed request; a 200 stream is closed once its head has arrived. */
     Reply send(HttpRequest request) {
+        requests.incrementAndGet();
         long end = System.nanoTime() + DEADLINE.toNanos();
         try {
             var response = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
@@ -167,6 +179,7 @@ final class FuzzTarget implements AutoCloseable {
     }
 
     RawHttp.Outcome sendRaw(byte[] request, boolean headRequest) {
+        requests.incrementAndGet();
         return RawHttp.exchange(server.port(), request, headRequest, DEADLINE);
     }
 
@@ -264,9 +277,9 @@ final class FuzzTarget implements AutoCloseable {
         closedWithoutAnswer.incrementAndGet();
     }
 
-    /** A summary for the test output: statuses seen and refusals that were not our JSON. */
+    /** A summary for the test output: requests made, statuses seen and refusals that were not our JSON. */
     String summary() {
-        return "statuses " + new TreeMap<>(statuses) + "; closed without an answer: " + closedWithoutAnswer.get()
+        return requests.get() + " requests; statuses " + new TreeMap<>(statuses) + "; closed without an answer: " + closedWithoutAnswer.get()
                 + "; refusals not in our JSON format: "
                 + (foreignRefusals.isEmpty() ? "none" : new TreeMap<>(foreignRefusals));
     }
@@ -291,11 +304,17 @@ final class FuzzTarget implements AutoCloseable {
         }
     }
 
+    /** Every room with its last sequence number, page by page along the {@code Link} headers. */
     private Map<String, Long> rooms(String reader) {
-        var reply = api.get("/rooms", reader);
-        assertThat(reply.status()).isEqualTo(200);
         var rooms = new HashMap<String, Long>();
-        reply.json().forEach(room -> rooms.put(room.path("name").asText(), room.path("lastSeq").asLong()));
+        var next = Optional.of("/rooms?limit=500");
+        while (next.isPresent()) {
+            var reply = api.get(next.get(), reader);
+            assertThat(reply.status()).as("%s: %s", next.get(), reply).isEqualTo(200);
+            reply.json().forEach(room -> rooms.put(room.path("name").asText(), room.path("lastSeq").asLong()));
+            next = reply.headers().firstValue("Link")
+                    .map(link -> link.substring(link.indexOf('<') + 1, link.indexOf('>')));
+        }
         return rooms;
     }
 

@@ -142,11 +142,20 @@ class ErrorsTest {
 
     // --- message text
 
+    /** Also the texts of characters that show nothing: no-break and zero-width spaces, byte order marks. */
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "\n", "\t \n  "})
+    @ValueSource(strings = {"", " ", "\n", "\t \n  ", "\u00a0", "\u200b", "\ufeff", "\u00a0\u200b\ufeff \n",
+            "\u2028\u2029", "\u3000\u2060\u3164\u2800"})
     void emptyMessagesAreRefused(String text) {
         assertError(sendJson("texts", Map.of("text", text)), ErrorCode.EMPTY_MESSAGE);
         assertError(sendPlain("texts", text), ErrorCode.EMPTY_MESSAGE);
+    }
+
+    @Test
+    void invisibleCharactersBesideVisibleOnesAreKept() {
+        var text = "\u200bhi\u00a0there\ufeff";
+        assertThat(sendJson("texts", Map.of("text", text)).event().text()).isEqualTo(text);
+        assertThat(sendPlain("texts", text).event().text()).isEqualTo(text);
     }
 
     @Test
