@@ -31,7 +31,7 @@ public final class PlainScreen implements Screen {
     }
 
     @Override
-    public synchronized void show(AttributedString line) {
+    public synchronized void show(ScreenLine line) {
         out.println(line.toString());
         out.flush();
     }
