@@ -110,10 +110,6 @@ public final class Outbox implements AutoCloseable {
             if (!deliver(post)) {
                 return;
             }
-            synchronized (this) {
-                unsent--;
-                notifyAll();
-            }
         }
     }
 
@@ -126,7 +122,7 @@ public final class Outbox implements AutoCloseable {
             String reason;
             try {
                 var event = client.send(post.token(), post.room(), post.text(), post.action(), post.key());
-                setWaiting(false);
+                done();
                 listener.sent(post, event);
                 return true;
             } catch (Unreachable e) {
@@ -134,7 +130,7 @@ public final class Outbox implements AutoCloseable {
                 delay = delays.next();
             } catch (ApiError e) {
                 if (!e.isTransient()) {
-                    setWaiting(false);
+                    done();
                     listener.refused(post, e);
                     return true;
                 }
@@ -157,6 +153,13 @@ public final class Outbox implements AutoCloseable {
 
     private synchronized void setWaiting(boolean waiting) {
         this.waiting = waiting;
+        notifyAll();
+    }
+
+    /** The post at the head is sent or refused: counted out before the listener hears of it. */
+    private synchronized void done() {
+        unsent--;
+        waiting = false;
         notifyAll();
     }
 }
