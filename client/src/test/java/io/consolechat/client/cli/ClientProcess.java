@@ -17,8 +17,9 @@ public final class ClientProcess {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Surefire may run the tests from a manifest-only jar; it names the real class path here.
         var classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", classPath,
-                CommandRun.class.getName()));
+        // Native access lets JLine use its native terminal library without a warning on the screen.
+        var command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classPath, CommandRun.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
