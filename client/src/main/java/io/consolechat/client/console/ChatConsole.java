@@ -12,6 +12,7 @@ import io.consolechat.client.SavedLogin;
 import io.consolechat.client.TokenStore;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.Tokens.TokenResponse;
 import io.consolechat.protocol.User;
@@ -54,6 +55,10 @@ public final class ChatConsole {
     private final RoomFollow.Settings followSettings;
     private final Clock clock;
     private final ConcurrentSkipListSet<String> knownRooms = new ConcurrentSkipListSet<>();
+    /** Who is in the current room, by name as shown; for nickname completion. */
+    private final ConcurrentSkipListSet<String> present = new ConcurrentSkipListSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** Ignored users, by {@link Names#userKey} (names are case-insensitive). */
+    private final ConcurrentSkipListSet<String> ignored = new ConcurrentSkipListSet<>();
     private final AtomicLong oldestShown = new AtomicLong(Long.MAX_VALUE);
     /**
      * Actions this console posted and has not seen come back yet, by room and text: a server that does
@@ -79,9 +84,12 @@ public final class ChatConsole {
         this.clock = clock;
     }
 
-    /** The completer for a terminal screen: commands, and the rooms this console has seen. */
+    /** The completer for a terminal screen: commands, the rooms this console has seen, the people in the room. */
     public org.jline.reader.Completer completer() {
-        return new CommandCompleter(() -> (Collection<String>) knownRooms);
+        return new CommandCompleter(() -> (Collection<String>) knownRooms, () -> {
+            var me = identity == null ? null : identity.user().name();
+            return present.stream().filter(name -> !name.equalsIgnoreCase(me)).toList();
+        });
     }
 
     /**
@@ -166,6 +174,8 @@ public final class ChatConsole {
             case LOGOUT -> logout();
             case ME -> action(argument);
             case WHOAMI -> screen.show(view.notice("you are " + describe(identity.user()) + " on " + client.server()));
+            case IGNORE -> ignore(argument);
+            case UNIGNORE -> unignore(argument);
             case HELP -> help();
             case QUIT -> {
                 return false;
@@ -212,6 +222,32 @@ public final class ChatConsole {
         send(text, true);
     }
 
+    private void ignore(String name) {
+        if (name.isEmpty()) {
+            screen.show(view.notice(ignored.isEmpty() ? "nobody is ignored" : "ignored: " + String.join(", ", ignored)));
+            return;
+        }
+        if (!Names.isValidUserName(name.replaceFirst("^~", "")) && !name.startsWith("anon-")) {
+            screen.show(view.problem("usage: /ignore NAME"));
+            return;
+        }
+        ignored.add(Names.userKey(name.replaceFirst("^~", "")));
+        screen.show(view.notice("ignoring " + view.sanitizer().line(name) + "; /unignore " + view.sanitizer().line(name)
+                + " shows their messages again"));
+    }
+
+    private void unignore(String name) {
+        if (ignored.remove(Names.userKey(name.replaceFirst("^~", "")))) {
+            screen.show(view.notice("showing the messages of " + view.sanitizer().line(name) + " again"));
+        } else {
+            screen.show(view.problem(view.sanitizer().line(name) + " is not ignored (/ignore lists who is)"));
+        }
+    }
+
+    private boolean isIgnored(Event event) {
+        return event.kind() == EventType.MESSAGE && ignored.contains(Names.userKey(event.from().name()));
+    }
+
     private static String actionKey(String room, String text) {
         return room + "\n" + text;
     }
@@ -240,6 +276,11 @@ public final class ChatConsole {
         oldestShown.set(Long.MAX_VALUE);
         follow(name.get(), Cursor.recent(JOIN_HISTORY));
         knownRooms.add(name.get());
+        try {
+            client.members(identity.token(), name.get()).forEach(user -> present.add(user.name()));
+        } catch (ClientException e) {
+            // Completion learns the names from the join events instead.
+        }
         screen.show(view.notice("you are in " + name.get() + "; recent messages follow"));
     }
 
@@ -268,6 +309,7 @@ public final class ChatConsole {
         follow.close();
         follow = null;
         room = null;
+        present.clear();
         connection = null;
         updateStatus();
         try {
@@ -478,7 +520,23 @@ public final class ChatConsole {
 
     private void showEvent(Event event) {
         oldestShown.accumulateAndGet(event.seq(), Math::min);
-        view.render(event, claimOwnAction(event) || Boolean.TRUE.equals(event.action())).forEach(screen::show);
+        switch (event.kind()) {
+            case JOIN -> present.add(event.from().name());
+            case LEAVE -> present.remove(event.from().name());
+            case MESSAGE -> {
+            }
+        }
+        boolean action = claimOwnAction(event) || Boolean.TRUE.equals(event.action());
+        if (isIgnored(event)) {
+            return;
+        }
+        var me = identity.user();
+        boolean fromMe = event.from().name().equals(me.name()) && event.from().kind() == me.kind();
+        boolean mention = !fromMe && Mentions.names(event.text(), me.name());
+        view.render(event, action, mention).forEach(screen::show);
+        if (mention) {
+            screen.bell();
+        }
     }
 
     private String describe(User user) {

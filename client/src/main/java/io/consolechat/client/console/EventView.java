@@ -44,16 +44,21 @@ public final class EventView {
 
     /** The event, shown as an action when {@code action} (the console knows its own actions before the server does). */
     public List<ScreenLine> render(Event event, boolean action) {
+        return render(event, action, false);
+    }
+
+    /** As {@link #render(Event, boolean)}; a {@code mention} of the reader is highlighted. */
+    public List<ScreenLine> render(Event event, boolean action, boolean mention) {
         var time = TIME.format(event.at().atZone(zone));
         var room = sanitizer.line(event.room());
         return switch (event.kind()) {
             case JOIN -> List.of(dimLine(time + " --> ", event.from(), " joined " + room));
             case LEAVE -> List.of(dimLine(time + " <-- ", event.from(), " left " + room));
-            case MESSAGE -> message(time, event, action);
+            case MESSAGE -> message(time, event, action, mention);
         };
     }
 
-    private List<ScreenLine> message(String time, Event event, boolean action) {
+    private List<ScreenLine> message(String time, Event event, boolean action, boolean mention) {
         var first = new AttributedStringBuilder().append(time + " ", DIM);
         if (action) {
             first.append("* ").append(name(event.from())).append(" ");
@@ -62,10 +67,14 @@ public final class EventView {
         }
         int indent = first.columnLength();
         var lines = sanitizer.lines(event.text());
+        // A mention stands out without color too (NO_COLOR): bold and reversed.
+        var text = mention ? (color ? AttributedStyle.DEFAULT.bold().foreground(AttributedStyle.YELLOW)
+                : AttributedStyle.DEFAULT.bold().inverse()) : AttributedStyle.DEFAULT;
         var out = new ArrayList<ScreenLine>(lines.size());
-        out.add(new ScreenLine(first.append(lines.getFirst()).toAttributedString(), indent));
+        out.add(new ScreenLine(first.append(lines.getFirst(), text).toAttributedString(), indent));
         for (var line : lines.subList(1, lines.size())) {
-            out.add(new ScreenLine(new AttributedString(" ".repeat(indent) + line), indent));
+            out.add(new ScreenLine(new AttributedStringBuilder().append(" ".repeat(indent)).append(line, text)
+                    .toAttributedString(), indent));
         }
         return out;
     }

@@ -37,6 +37,11 @@ public final class PlainScreen implements Screen {
     }
 
     @Override
+    public void bell() {
+        // A pipe has no bell; the line itself says who was mentioned.
+    }
+
+    @Override
     public void status(AttributedString line) {
         // No status line in a pipe; state changes are shown as lines.
     }

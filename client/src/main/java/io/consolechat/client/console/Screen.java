@@ -21,6 +21,9 @@ public interface Screen extends AutoCloseable {
     /** Shows a line above the one being typed, from any thread. */
     void show(ScreenLine line);
 
+    /** Rings the terminal's bell, where there is one and it is wanted. */
+    void bell();
+
     /** Replaces the status line, where there is one. */
     void status(AttributedString line);
 

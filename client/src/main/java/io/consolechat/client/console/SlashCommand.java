@@ -15,6 +15,8 @@ enum SlashCommand {
     LOGOUT("", "log out and continue anonymously"),
     ME("TEXT", "send an action, shown as * you TEXT"),
     WHOAMI("", "who you are"),
+    IGNORE("[NAME]", "hide NAME's messages (without NAME: list who is ignored)"),
+    UNIGNORE("NAME", "show NAME's messages again"),
     HELP("", "this list"),
     QUIT("", "leave and quit (Ctrl-D too)");
 

@@ -38,11 +38,18 @@ public final class TerminalScreen implements Screen {
     private final Status status;
     private final Deque<ScreenLine> shown = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean bell;
     private final Thread restoreAtExit = new Thread(this::close, "restore-terminal");
     private volatile List<AttributedString> statusLines = List.of();
 
     public TerminalScreen(Terminal terminal, Completer completer) {
+        this(terminal, completer, true);
+    }
+
+    /** @param bell whether {@link #bell()} rings (a setting of its own: NO_COLOR does not turn it off) */
+    public TerminalScreen(Terminal terminal, Completer completer, boolean bell) {
         this.terminal = terminal;
+        this.bell = bell;
         this.reader = new ChatLineReader(terminal);
         reader.setCompleter(completer);
         // Chat lines are not shell commands: no quotes, escapes or !history expansion, so that
@@ -84,6 +91,15 @@ public final class TerminalScreen implements Screen {
     @Override
     public void show(ScreenLine line) {
         reader.show(line);
+    }
+
+    @Override
+    public void bell() {
+        if (bell && !closed.get()) {
+            // BEL itself rather than the terminfo entry: a dumb terminal's entry may lack it, the byte works.
+            terminal.writer().print('\u0007');
+            terminal.flush();
+        }
     }
 
     @Override

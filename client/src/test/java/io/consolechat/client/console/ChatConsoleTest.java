@@ -170,6 +170,49 @@ class ChatConsoleTest {
     }
 
     @Test
+    void aMentionRingsTheBellAndIgnoredPeopleAreHidden() throws Exception {
+        console.type("/login hana");
+        console.type("");
+        console.awaitScreen("you are ~hana (temporary)");
+        console.type("/join mentions");
+        console.awaitScreen("joined mentions");
+        var ivan = api.login("ivan", null);
+        var judy = api.login("judy", null);
+        api.sendText("mentions", ivan, "no mention here: hana, @hanako, hana@example.org");
+        api.sendText("mentions", ivan, "lunch, @HANA?");
+        console.awaitScreen("lunch, @HANA?");
+        assertThat(occurrences(console.screen(), "\u0007")).as("one bell, for the one mention").isEqualTo(1);
+
+        console.type("/ignore ivan");
+        console.awaitScreen("ignoring ivan");
+        api.sendText("mentions", ivan, "ignored @hana");
+        api.sendText("mentions", judy, "after ivan's");
+        console.awaitScreen("~judy: after ivan's");
+        assertThat(console.screen()).doesNotContain("ignored @hana");
+        assertThat(occurrences(console.screen(), "\u0007")).isEqualTo(1);
+        console.type("/unignore ivan");
+        console.awaitScreen("showing the messages of ivan again");
+        api.sendText("mentions", ivan, "back again");
+        console.awaitScreen("~ivan: back again");
+        console.quit();
+    }
+
+    @Test
+    void theBellCanBeTurnedOff() throws Exception {
+        console.close();
+        console = DumbConsole.start(server.uri(), config, DumbConsole.quickSettings(), false);
+        console.type("/login kim");
+        console.type("");
+        console.awaitScreen("you are ~kim (temporary)");
+        console.type("/join quiet");
+        console.awaitScreen("joined quiet");
+        api.sendText("quiet", api.anonymousToken(), "@kim hello");
+        console.awaitScreen("@kim hello");
+        assertThat(console.screen()).doesNotContain("\u0007");
+        console.quit();
+    }
+
+    @Test
     void hostileTextIsShownEscapedAndHistoryPagesBackwards() throws Exception {
         var mallory = api.anonymousToken();
         for (int i = 1; i <= 25; i++) {

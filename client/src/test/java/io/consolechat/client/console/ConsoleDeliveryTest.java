@@ -89,7 +89,8 @@ class ConsoleDeliveryTest {
                 console.type("/join away");
                 console.awaitScreen("joined away");
                 server.stop();
-                console.awaitScreen("connection lost");
+                // A poll reopened while the server shuts down can wait for its answer up to the request timeout.
+                console.awaitScreen("connection lost", Duration.ofSeconds(40));
                 server.startAgain();
                 var token = api.anonymousToken();
                 for (int i = 1; i <= 3; i++) {

@@ -49,6 +49,11 @@ final class DumbConsole implements AutoCloseable {
 
     /** A console connected to {@code server}; returns once it says so. */
     static DumbConsole start(URI server, Path config, RoomFollow.Settings settings) {
+        return start(server, config, settings, true);
+    }
+
+    /** As {@link #start(URI, Path, RoomFollow.Settings)}, with the bell on or off. */
+    static DumbConsole start(URI server, Path config, RoomFollow.Settings settings, boolean bell) {
         try {
             var keyboard = new PipedOutputStream();
             var in = new PipedInputStream(keyboard, 1 << 16);
@@ -57,7 +62,7 @@ final class DumbConsole implements AutoCloseable {
             var client = ChatClient.create(ServerAddress.parse(server.toString()), false);
             var console = new ChatConsole(client, new TokenStore(config, new Json()),
                     new EventView(new Sanitizer(), ZoneOffset.UTC, true), settings, Clock.systemUTC());
-            var screen = new TerminalScreen(terminal, console.completer());
+            var screen = new TerminalScreen(terminal, console.completer(), bell);
             var session = CompletableFuture.runAsync(() -> {
                 try (screen) {
                     console.run(screen, Optional.empty());
@@ -87,10 +92,14 @@ final class DumbConsole implements AutoCloseable {
     }
 
     void awaitScreen(String text) {
+        awaitScreen(text, WAIT);
+    }
+
+    void awaitScreen(String text, Duration wait) {
         try {
-            await().atMost(WAIT).until(() -> screen().contains(text));
+            await().atMost(wait).until(() -> screen().contains(text));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("not on the screen after " + WAIT + ": " + text + "\n--- screen:\n" + screen(), e);
+            throw new AssertionError("not on the screen after " + wait + ": " + text + "\n--- screen:\n" + screen(), e);
         }
     }
 

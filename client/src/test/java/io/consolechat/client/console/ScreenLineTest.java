@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
 import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
 import org.junit.jupiter.api.Test;
 
 class ScreenLineTest {
@@ -53,6 +54,29 @@ class ScreenLineTest {
         var rows = rows(text, indent, width);
         assertThat(rows).allSatisfy(row -> assertThat(new AttributedString(row).columnLength()).isLessThanOrEqualTo(width));
         assertThat(String.join("", rows).replace(" ", "")).isEqualTo(text.replace(" ", ""));
+    }
+
+    @Test
+    void mentionsAreFoundOnWordBoundariesWhateverTheCase() {
+        assertThat(Mentions.names("lunch, @HANA?", "hana")).isTrue();
+        assertThat(Mentions.names("@hana: hi", "Hana")).isTrue();
+        assertThat(Mentions.names("@hanako", "hana")).isFalse();
+        assertThat(Mentions.names("hana@example.org", "hana")).isFalse();
+        assertThat(Mentions.names("hana, no at sign", "hana")).isFalse();
+        assertThat(Mentions.names("@hana-b", "hana")).isFalse();
+    }
+
+    @Test
+    void aMentionIsHighlightedWithAndWithoutColor() {
+        var at = Instant.parse("2026-01-01T12:00:00Z");
+        var event = new Event(EventType.MESSAGE, "lobby", 1, at, new User("bob", UserKind.REGISTERED), "@ann hi");
+        for (boolean color : new boolean[] {true, false}) {
+            var line = new EventView(new Sanitizer(), ZoneOffset.UTC, color).render(event, false, true).getFirst().text();
+            int text = line.toString().indexOf("@ann");
+            assertThat(line.styleAt(text).getStyle()).as("color %s", color).isNotEqualTo(AttributedStyle.DEFAULT.getStyle());
+            var plain = new EventView(new Sanitizer(), ZoneOffset.UTC, color).render(event, false, false).getFirst().text();
+            assertThat(plain.styleAt(text).getStyle()).isEqualTo(AttributedStyle.DEFAULT.getStyle());
+        }
     }
 
     @Test

@@ -135,6 +135,25 @@ class TerminalChatTest {
     }
 
     @Test
+    void tabCompletesTheNameOfSomeoneInTheRoom() throws Exception {
+        var zed = api.login("zed", null);
+        try (var present = api.stream("/room/tabroom?timeout=60&history=0", zed)) {
+            chat(100, 30, server, "tabroom");
+            tmux.run("send-keys", "-t", "t", "-l", "ze");
+            tmux.keys("Tab");
+            tmux.awaitText("tabroom> zed:");
+            tmux.type("over to you");
+            String line;
+            do {
+                line = present.nextLine(java.time.Duration.ofSeconds(20));
+            } while (line != null && !line.contains("over to you"));
+            assertThat(line).contains("\"text\":\"zed: over to you\"");
+            tmux.type("/quit");
+            assertTerminalRestored();
+        }
+    }
+
+    @Test
     void ctrlDGivesTheTerminalBack() {
         chat(100, 30, server, "ctrld");
         tmux.keys("C-d");

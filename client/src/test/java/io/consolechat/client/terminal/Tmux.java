@@ -124,6 +124,10 @@ final class Tmux implements AutoCloseable {
         awaitScreen("'" + text + "'", screen -> screen.contains(text));
     }
 
+    String run(String... arguments) {
+        return run(List.of(arguments));
+    }
+
     private String run(List<String> arguments) {
         var command = new ArrayList<>(List.of("tmux", "-L", socket));
         command.addAll(arguments);
