@@ -258,6 +258,8 @@ class ClientCommandsTest {
             var printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(printed.lines().toList()).hasSize(1).allSatisfy(line -> assertThat(line).startsWith("{\"type\":"));
         } finally {
+            // The JVM too, not only the shell around it, when the pipeline did not end.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
