@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.UUID;
 import javax.net.ssl.SSLException;
 
 /**
@@ -95,7 +96,16 @@ public final class ChatClient {
 
     /** {@code POST /room/{room}}: returns once the message is stored, with its sequence number. */
     public Event send(String token, String room, String text) {
-        return call(jsonRequest(roomPath(room), token, json.writeBytes(new SendRequest(text))), Event.class);
+        return send(token, room, text, false, UUID.randomUUID());
+    }
+
+    /**
+     * {@code POST /room/{room}} of a message or an action ({@code /me}), with an {@code Idempotency-Key}:
+     * send every retry of one line with the same key, so that a server that keeps keys stores it once.
+     */
+    public Event send(String token, String room, String text, boolean action, UUID key) {
+        var body = json.writeBytes(new SendRequest(text, action ? Boolean.TRUE : null));
+        return call(jsonRequest(roomPath(room), token, body).header("Idempotency-Key", key.toString()), Event.class);
     }
 
     public void leave(String token, String room) {

@@ -84,13 +84,15 @@ public final class RoomFollow implements AutoCloseable {
 
     private void run() {
         var backoff = settings.backoff().get();
-        ConnectionState state = null;
+        boolean connected = false;
         while (!isClosed()) {
             try {
                 anchorEmptyHistory();
             } catch (Unreachable | ApiError e) {
                 // The stream below meets the same problem and handles it.
             }
+            // Known before the stream opens: the events up to here are what was missed (or the history).
+            long catchUpTo = connected ? 0 : newestSeq();
             try (var stream = client.stream(token.get(), room, cursor, settings.pollSeconds())) {
                 current = stream;
                 streamsOpened.incrementAndGet();
@@ -98,14 +100,11 @@ public final class RoomFollow implements AutoCloseable {
                 if (isClosed()) {
                     return;
                 }
-                if (!(state instanceof ConnectionState.Connected)) {
-                    state = new ConnectionState.Connected();
-                    listener.onState(state);
-                }
                 backoff.reset();
-                readUntilEnd(stream);
+                readUntilEnd(stream, connected ? -1 : catchUpTo);
+                connected = true;
             } catch (Unreachable e) {
-                state = null;
+                connected = false;
                 if (isClosed() || !pause(backoff.next(), ChatClient.describe(e))) {
                     return;
                 }
@@ -117,13 +116,23 @@ public final class RoomFollow implements AutoCloseable {
                     listener.onState(new ConnectionState.Offline(e));
                     return;
                 }
-                state = null;
+                connected = false;
                 if (!pause(backoff.next(), e.getMessage())) {
                     return;
                 }
             } finally {
                 current = null;
             }
+        }
+    }
+
+    /** The room's newest sequence number now; 0 when it has none or the server cannot say. */
+    private long newestSeq() {
+        try {
+            var newest = client.messages(token.get(), room, java.util.OptionalLong.empty(), 1);
+            return newest.isEmpty() ? 0 : newest.getLast().seq();
+        } catch (Unreachable | ApiError e) {
+            return 0;
         }
     }
 
@@ -140,8 +149,17 @@ public final class RoomFollow implements AutoCloseable {
         }
     }
 
-    /** Hands over the stream's events; returns at its end line, throws when it ends without one. */
-    private void readUntilEnd(EventStream stream) {
+    /**
+     * Hands over the stream's events; returns at its end line, throws when it ends without one. With
+     * {@code catchUpTo} 0 or more, the stream is a new connection: it is reported as connected once the
+     * events up to {@code catchUpTo} are handed over (those that came while away, or the history), so
+     * that "connected" follows them rather than coming before them.
+     */
+    private void readUntilEnd(EventStream stream, long catchUpTo) {
+        boolean told = catchUpTo < 0;
+        if (!told && lastSeq >= catchUpTo) {
+            told = tellConnected();
+        }
         StreamItem item;
         while ((item = stream.next()) != null) {
             lastHeard = System.nanoTime();
@@ -159,13 +177,26 @@ public final class RoomFollow implements AutoCloseable {
                 case StreamItem.End end -> {
                     lastSeq = Math.max(lastSeq, end.since());
                     cursor = Cursor.after(lastSeq);
+                    if (!told) {
+                        tellConnected();
+                    }
                     return;
                 }
-                case StreamItem.Keepalive keepalive -> {
-                }
+                // A keepalive comes after the backlog: whatever is missing was not there to send.
+                case StreamItem.Keepalive keepalive -> told = told || tellConnected();
+            }
+            if (!told && lastSeq >= catchUpTo) {
+                told = tellConnected();
             }
         }
         throw new Unreachable("the stream broke off", null);
+    }
+
+    private boolean tellConnected() {
+        if (!isClosed()) {
+            listener.onState(new ConnectionState.Connected());
+        }
+        return true;
     }
 
     /** Waits before the next attempt; false when closed meanwhile. */

@@ -26,10 +26,14 @@ public final class Sanitizer {
 
     /** One line: every newline and tab is escaped as well, so the result always stays on one line. */
     public String line(String text) {
+        return escaped(text, maxLine);
+    }
+
+    private static String escaped(String text, int maxLine) {
         if (text == null) {
             return "";
         }
-        var out = new StringBuilder(Math.min(text.length(), maxLine) + 16);
+        var out = new StringBuilder(Math.min(text.length(), Math.min(maxLine, 1 << 16)) + 16);
         int shown = 0;
         int i = 0;
         while (i < text.length()) {
@@ -53,18 +57,14 @@ public final class Sanitizer {
     }
 
     /**
-     * A message's text as display lines: split at newlines, tabs as spaces, each line made safe; more
-     * than {@code maxLines} lines are cut with a note saying how many were left out.
+     * A message's text as display lines, whole: split at newlines, tabs as spaces, each line made safe
+     * but not cut (the server caps a message's length, so the whole of it is bounded).
      */
-    public java.util.List<String> lines(String text, int maxLines) {
+    public java.util.List<String> lines(String text) {
         var raw = (text == null ? "" : text).split("\n", -1);
-        var out = new java.util.ArrayList<String>(Math.min(raw.length, maxLines + 1));
-        for (int i = 0; i < raw.length; i++) {
-            if (i == maxLines && raw.length > maxLines + 1) {
-                out.add("… (" + (raw.length - maxLines) + " more lines)");
-                break;
-            }
-            out.add(line(raw[i].replace("\t", "    ")));
+        var out = new java.util.ArrayList<String>(raw.length);
+        for (var line : raw) {
+            out.add(escaped(line.replace("\t", "    "), Integer.MAX_VALUE));
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package io.consolechat.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /** Bodies of the room endpoints other than the stream. */
@@ -7,8 +9,14 @@ public final class Rooms {
     private Rooms() {
     }
 
-    /** {@code POST /room/{room}} body. */
-    public record SendRequest(String text) {
+    /** {@code POST /room/{room}} body; {@code action} is true for an action ({@code /me}), absent otherwise. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SendRequest(String text, Boolean action) {
+        // Not a creator: Jackson would otherwise read a bare JSON string ("hi") as a send request.
+        @JsonCreator(mode = JsonCreator.Mode.DISABLED)
+        public SendRequest(String text) {
+            this(text, null);
+        }
     }
 
     /** One entry of {@code GET /rooms}. */

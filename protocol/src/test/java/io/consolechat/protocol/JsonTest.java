@@ -33,6 +33,19 @@ class JsonTest {
     }
 
     @Test
+    void actionsCarryTheFlagAndPlainMessagesDoNot() throws Exception {
+        var at = Instant.parse("2026-01-02T03:04:05Z");
+        var bob = new User("Bob", UserKind.REGISTERED);
+        var action = new Event(EventType.MESSAGE, "lobby", 3, at, bob, "waves", true);
+        assertThat(json.write(action)).endsWith(",\"text\":\"waves\",\"action\":true}");
+        assertThat(json.readStreamItem(json.write(action))).isEqualTo(action);
+        assertThat(new Event(EventType.MESSAGE, "lobby", 3, at, bob, "hi", false).action()).isNull();
+        assertThat(json.write(new Event(EventType.MESSAGE, "lobby", 3, at, bob, "hi", false))).doesNotContain("action");
+        assertThat(json.write(new Rooms.SendRequest("hi"))).isEqualTo("{\"text\":\"hi\"}");
+        assertThat(json.write(new Rooms.SendRequest("waves", true))).isEqualTo("{\"text\":\"waves\",\"action\":true}");
+    }
+
+    @Test
     void joinsCarryNoText() {
         var join = new Event(EventType.JOIN, "lobby", 1, Instant.parse("2026-01-02T03:04:05.123Z"),
                 new User("anon-x1", UserKind.ANONYMOUS), null);
@@ -55,6 +68,8 @@ class JsonTest {
                 () -> json.read("{\"text\": \"a\", \"text\": \"b\"}", Rooms.SendRequest.class))
                 .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.read("{\"text\": \"a\"} x", Rooms.SendRequest.class))
+                .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.read("\"a bare string\"", Rooms.SendRequest.class))
                 .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
     }
 

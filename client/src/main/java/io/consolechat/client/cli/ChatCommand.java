@@ -16,17 +16,23 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Optional;
 import org.jline.terminal.TerminalBuilder;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code console-chat chat [ROOM]}: the interactive client. */
 @Command(name = "chat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCode.USAGE,
         description = {"Chat interactively: /login, /join ROOM, then type; /help lists the commands.",
                 "Without a terminal (a pipe), reads lines from standard input and prints plain lines.",
-                "Honours NO_COLOR."})
+                "Honours NO_COLOR (no colors; a message that mentions you as @NAME still rings the bell)."})
 public final class ChatCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ROOM", description = "A room to join at once.")
     String room;
+
+    @Option(names = "--no-bell", description = "Do not ring the terminal bell when someone mentions you as @NAME "
+            + "(or set env CONSOLE_CHAT_BELL=off).")
+    boolean noBell;
 
     public ChatCommand() {
         this(ClientEnvironment.system());
@@ -48,6 +54,11 @@ public final class ChatCommand extends ClientCommand {
         return ExitCode.OK;
     }
 
+    private boolean bell() {
+        var setting = environment.variables().getOrDefault("CONSOLE_CHAT_BELL", "on");
+        return !noBell && !List.of("off", "0", "false", "no").contains(setting.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private Screen screen(ChatConsole console) {
         if (!environment.terminal()) {
             var in = new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8));
@@ -55,7 +66,7 @@ public final class ChatCommand extends ClientCommand {
         }
         try {
             var terminal = TerminalBuilder.builder().system(true).name("console-chat").build();
-            return new TerminalScreen(terminal, console.completer());
+            return new TerminalScreen(terminal, console.completer(), bell());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the terminal: " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,10 @@ import picocli.CommandLine.Spec;
  * What the client commands share: the server options, the saved logins, and turning failures into
  * one readable line on stderr and the exit code scripts rely on.
  */
+@Command(exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done (also when standard output is closed by its reader, as `| head` does)",
+                "1:usage error", "2:server unreachable", "3:authentication refused",
+                "4:request refused (the server's message on stderr)"})
 abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     ServerOptions serverOptions;
@@ -42,6 +47,16 @@ abstract class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Standard output was closed by its reader (a pipe into {@code head}, a pager that quit): nobody
+     * reads what follows, so the command stops, successfully, as other tools at the head of a pipe do.
+     */
+    static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super("standard output closed", null, false, false);
+        }
+    }
+
     /** The command's work; returns the exit code. */
     abstract int execute();
 
@@ -49,6 +64,8 @@ abstract class ClientCommand implements Callable<Integer> {
     public final Integer call() {
         try {
             return execute();
+        } catch (OutputClosed e) {
+            return ExitCode.OK;
         } catch (ClientException e) {
             fail(e instanceof ApiError api && !ApiError.BAD_RESPONSE.equals(api.code())
                     ? e.getMessage() + " (" + api.code() + ")"
@@ -65,6 +82,16 @@ abstract class ClientCommand implements Callable<Integer> {
 
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /** Prints one line to standard output at once; throws {@link OutputClosed} when nobody reads it any more. */
+    void print(String line) {
+        var out = out();
+        out.println(line);
+        // checkError flushes; the environment tells about the process's stdout, whose errors the JDK hides.
+        if (out.checkError() || environment.stdoutFailed().getAsBoolean()) {
+            throw new OutputClosed();
+        }
     }
 
     PrintWriter err() {

@@ -3,16 +3,26 @@ package io.consolechat.client.cli;
 import java.io.Console;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the commands take from the process around them: standard input, the environment variables,
- * and whether a terminal is attached. Tests pass their own; {@link #system()} is the real one.
- * (Standard output and error come from picocli's {@code CommandLine.getOut()/getErr()}.)
+ * whether a terminal is attached, and whether writing to standard output has failed. Tests pass their
+ * own; {@link #system()} is the real one. (Standard output and error come from picocli's
+ * {@code CommandLine.getOut()/getErr()}.)
+ *
+ * @param stdoutFailed true once a write to the process's standard output failed (its reader quit); the
+ *                     JDK's {@code System.out} swallows that error, so picocli's writer above it never sees it
  */
-public record ClientEnvironment(InputStream stdin, Map<String, String> variables, boolean terminal) {
+public record ClientEnvironment(InputStream stdin, Map<String, String> variables, boolean terminal,
+                                BooleanSupplier stdoutFailed) {
+
+    public ClientEnvironment(InputStream stdin, Map<String, String> variables, boolean terminal) {
+        this(stdin, variables, terminal, () -> false);
+    }
 
     public static ClientEnvironment system() {
-        return new ClientEnvironment(System.in, System.getenv(), isTerminal(System.console()));
+        return new ClientEnvironment(System.in, System.getenv(), isTerminal(System.console()), System.out::checkError);
     }
 
     /** Whether NO_COLOR asks for no colors (any non-empty value, as no-color.org says). */

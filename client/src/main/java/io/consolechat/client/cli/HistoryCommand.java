@@ -46,12 +46,11 @@ public final class HistoryCommand extends ClientCommand {
                 before == null ? OptionalLong.empty() : OptionalLong.of(before), limit);
         for (var event : events) {
             if (json) {
-                out().println(client.json().write(event));
+                print(client.json().write(event));
             } else {
-                view.render(event).forEach(line -> out().println(line.toString()));
+                view.render(event).forEach(line -> print(line.toString()));
             }
         }
-        out().flush();
         return ExitCode.OK;
     }
 }

@@ -66,12 +66,16 @@ public final class ListenCommand extends ClientCommand {
                 if (done.isDone()) {
                     return;
                 }
-                if (json) {
-                    out().println(client.json().write(event));
-                } else {
-                    view.render(event).forEach(line -> out().println(line.toString()));
+                try {
+                    if (json) {
+                        print(client.json().write(event));
+                    } else {
+                        view.render(event).forEach(line -> print(line.toString()));
+                    }
+                } catch (OutputClosed e) {
+                    done.complete(ExitCode.OK);
+                    return;
                 }
-                out().flush();
                 if (count != null && printed.incrementAndGet() >= count) {
                     done.complete(ExitCode.OK);
                 }

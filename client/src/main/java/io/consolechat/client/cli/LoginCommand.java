@@ -42,11 +42,10 @@ public final class LoginCommand extends ClientCommand {
         var response = client.login(name, password());
         tokens().save(client.server(), SavedLogin.of(response));
         if (Boolean.TRUE.equals(response.created())) {
-            out().println("account " + response.user().name() + " created");
+            print("account " + response.user().name() + " created");
         }
-        out().println("logged in to " + client.server() + " as " + response.user().name()
+        print("logged in to " + client.server() + " as " + response.user().name()
                 + " (" + response.user().kind().wireName() + ")");
-        out().flush();
         return ExitCode.OK;
     }
 

@@ -22,8 +22,7 @@ public final class LogoutCommand extends ClientCommand {
         var tokens = tokens();
         var saved = tokens.load(client.server());
         if (saved.isEmpty()) {
-            out().println("not logged in to " + client.server());
-            out().flush();
+            print("not logged in to " + client.server());
             return ExitCode.OK;
         }
         try {
@@ -35,8 +34,7 @@ public final class LogoutCommand extends ClientCommand {
             // Expired or revoked already: logged out either way.
         }
         tokens.remove(client.server());
-        out().println("logged out of " + client.server());
-        out().flush();
+        print("logged out of " + client.server());
         return ExitCode.OK;
     }
 }

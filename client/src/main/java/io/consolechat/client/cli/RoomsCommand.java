@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rooms", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCode.USAGE,
         description = "List the rooms: name, members present, last sequence number, last activity.")
 public final class RoomsCommand extends ClientCommand {
+    private static final String ROW = "%-24s %7s %8s  %s";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     public RoomsCommand() {
@@ -24,11 +25,12 @@ public final class RoomsCommand extends ClientCommand {
         var client = client();
         var sanitizer = new Sanitizer();
         var zone = ZoneId.systemDefault();
-        for (var room : client.rooms(token(client))) {
+        var rooms = client.rooms(token(client));
+        print(String.format(ROW, "ROOM", "MEMBERS", "LAST-SEQ", "LAST-ACTIVE"));
+        for (var room : rooms) {
             var when = room.lastActivity() == null ? "-" : WHEN.format(room.lastActivity().atZone(zone));
-            out().printf("%-24s %5d %8d  %s%n", sanitizer.line(room.name()), room.members(), room.lastSeq(), when);
+            print(String.format(ROW, sanitizer.line(room.name()), room.members(), room.lastSeq(), when));
         }
-        out().flush();
         return ExitCode.OK;
     }
 }

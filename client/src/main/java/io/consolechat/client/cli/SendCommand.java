@@ -14,10 +14,7 @@ import picocli.CommandLine.Parameters;
 /** {@code console-chat send ROOM [TEXT...]}: posts TEXT, or each line of stdin. */
 @Command(name = "send", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCode.USAGE,
         description = {"Send a message to a room: TEXT, or each line of standard input when no TEXT is given.",
-                "Prints nothing on success."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:sent", "1:usage error", "2:server unreachable", "3:authentication refused",
-                "4:request refused (the server's message on stderr)"})
+                "Prints nothing on success."})
 public final class SendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ROOM", description = "The room.")
     String room;

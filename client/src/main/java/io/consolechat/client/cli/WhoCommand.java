@@ -26,9 +26,8 @@ public final class WhoCommand extends ClientCommand {
         var client = client();
         var sanitizer = new Sanitizer();
         for (var user : client.members(token(client), target)) {
-            out().println((user.kind() == UserKind.TEMPORARY ? "~" : "") + sanitizer.line(user.name()));
+            print((user.kind() == UserKind.TEMPORARY ? "~" : "") + sanitizer.line(user.name()));
         }
-        out().flush();
         return ExitCode.OK;
     }
 }

@@ -8,12 +8,17 @@ import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
 
-/** Tab completion: the slash commands, and room names after {@code /join}. */
+/**
+ * Tab completion: the slash commands, room names after {@code /join}, and at the start of a line the
+ * names of the people in the room, with {@code ": "} after them (addressing someone, as on IRC).
+ */
 final class CommandCompleter implements Completer {
     private final Supplier<Collection<String>> rooms;
+    private final Supplier<Collection<String>> people;
 
-    CommandCompleter(Supplier<Collection<String>> rooms) {
+    CommandCompleter(Supplier<Collection<String>> rooms, Supplier<Collection<String>> people) {
         this.rooms = rooms;
+        this.people = people;
     }
 
     @Override
@@ -25,6 +30,11 @@ final class CommandCompleter implements Completer {
         } else if (line.wordIndex() == 1 && SlashCommand.JOIN.word().equals(line.words().getFirst())) {
             for (var room : rooms.get()) {
                 candidates.add(new Candidate(room));
+            }
+        } else if (line.wordIndex() == 0) {
+            for (var name : people.get()) {
+                // Complete: JLine adds the space after the colon.
+                candidates.add(new Candidate(name + ":", name, null, null, null, null, true));
             }
         }
     }

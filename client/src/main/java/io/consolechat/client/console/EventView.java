@@ -14,12 +14,11 @@ import org.jline.utils.AttributedStyle;
 /**
  * How events and users look on screen: {@code HH:mm name: text}, names in their stable color,
  * temporary users as {@code ~name} and anonymous ones dimmed (so nobody passes as a registered user),
- * join and leave lines dimmed, further lines of a message indented under the first. Everything that
- * came from the server goes through the {@link Sanitizer}.
+ * join and leave lines dimmed, actions as {@code * name waves}, further lines of a message indented under
+ * the first. Messages are shown whole: the server caps their length. Everything that came from the server
+ * goes through the {@link Sanitizer}.
  */
 public final class EventView {
-    /** Lines of one message shown at most; the rest is summarised. */
-    static final int MAX_LINES = 40;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
     private static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
 
@@ -39,31 +38,51 @@ public final class EventView {
     }
 
     /** The event as one or more screen lines. */
-    public List<AttributedString> render(Event event) {
+    public List<ScreenLine> render(Event event) {
+        return render(event, Boolean.TRUE.equals(event.action()));
+    }
+
+    /** The event, shown as an action when {@code action} (the console knows its own actions before the server does). */
+    public List<ScreenLine> render(Event event, boolean action) {
+        return render(event, action, false);
+    }
+
+    /** As {@link #render(Event, boolean)}; a {@code mention} of the reader is highlighted. */
+    public List<ScreenLine> render(Event event, boolean action, boolean mention) {
         var time = TIME.format(event.at().atZone(zone));
         var room = sanitizer.line(event.room());
         return switch (event.kind()) {
             case JOIN -> List.of(dimLine(time + " --> ", event.from(), " joined " + room));
             case LEAVE -> List.of(dimLine(time + " <-- ", event.from(), " left " + room));
-            case MESSAGE -> message(time, event);
+            case MESSAGE -> message(time, event, action, mention);
         };
     }
 
-    private List<AttributedString> message(String time, Event event) {
-        var first = new AttributedStringBuilder().append(time + " ", DIM).append(name(event.from())).append(": ");
-        int indent = first.length();
-        var lines = sanitizer.lines(event.text(), MAX_LINES);
-        var out = new ArrayList<AttributedString>(lines.size());
-        out.add(first.append(lines.getFirst()).toAttributedString());
+    private List<ScreenLine> message(String time, Event event, boolean action, boolean mention) {
+        var first = new AttributedStringBuilder().append(time + " ", DIM);
+        if (action) {
+            first.append("* ").append(name(event.from())).append(" ");
+        } else {
+            first.append(name(event.from())).append(": ");
+        }
+        int indent = first.columnLength();
+        var lines = sanitizer.lines(event.text());
+        // A mention stands out without color too (NO_COLOR): bold and reversed.
+        var text = mention ? (color ? AttributedStyle.DEFAULT.bold().foreground(AttributedStyle.YELLOW)
+                : AttributedStyle.DEFAULT.bold().inverse()) : AttributedStyle.DEFAULT;
+        var out = new ArrayList<ScreenLine>(lines.size());
+        out.add(new ScreenLine(first.append(lines.getFirst(), text).toAttributedString(), indent));
         for (var line : lines.subList(1, lines.size())) {
-            out.add(new AttributedString(" ".repeat(indent) + line));
+            out.add(new ScreenLine(new AttributedStringBuilder().append(" ".repeat(indent)).append(line, text)
+                    .toAttributedString(), indent));
         }
         return out;
     }
 
-    private AttributedString dimLine(String before, User user, String after) {
-        return new AttributedStringBuilder().append(before, DIM).append(name(user).toString(), DIM)
+    private ScreenLine dimLine(String before, User user, String after) {
+        var line = new AttributedStringBuilder().append(before, DIM).append(name(user).toString(), DIM)
                 .append(after, DIM).toAttributedString();
+        return new ScreenLine(line, before.length());
     }
 
     /** A user's name as shown everywhere: {@code name}, {@code ~name} (temporary), dimmed (anonymous). */
@@ -77,14 +96,14 @@ public final class EventView {
     }
 
     /** A line from the client itself (not from the server): dimmed. */
-    public AttributedString notice(String text) {
-        return new AttributedString("-- " + text, DIM);
+    public ScreenLine notice(String text) {
+        return new ScreenLine(new AttributedString("-- " + text, DIM), 3);
     }
 
     /** A problem to point out: bold, red when colors are on. */
-    public AttributedString problem(String text) {
+    public ScreenLine problem(String text) {
         var style = AttributedStyle.DEFAULT.bold();
-        return new AttributedString("!! " + text, color ? style.foreground(AttributedStyle.RED) : style);
+        return new ScreenLine(new AttributedString("!! " + text, color ? style.foreground(AttributedStyle.RED) : style), 3);
     }
 
     private AttributedStyle colored(String name) {

@@ -31,9 +31,14 @@ public final class PlainScreen implements Screen {
     }
 
     @Override
-    public synchronized void show(AttributedString line) {
+    public synchronized void show(ScreenLine line) {
         out.println(line.toString());
         out.flush();
+    }
+
+    @Override
+    public void bell() {
+        // A pipe has no bell; the line itself says who was mentioned.
     }
 
     @Override

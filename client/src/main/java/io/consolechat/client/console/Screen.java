@@ -19,11 +19,15 @@ public interface Screen extends AutoCloseable {
     String readSecret(String prompt);
 
     /** Shows a line above the one being typed, from any thread. */
-    void show(AttributedString line);
+    void show(ScreenLine line);
+
+    /** Rings the terminal's bell, where there is one and it is wanted. */
+    void bell();
 
     /** Replaces the status line, where there is one. */
     void status(AttributedString line);
 
+    /** Gives the terminal back as it was: no status line left, the cursor on a clean line. Safe to call twice. */
     @Override
     void close();
 }

@@ -13,7 +13,10 @@ enum SlashCommand {
     HISTORY("[N]", "show N older messages of the current room"),
     LOGIN("NAME", "log in; an empty password makes a temporary user, a new name with a password an account"),
     LOGOUT("", "log out and continue anonymously"),
-    ME("", "who you are"),
+    ME("TEXT", "send an action, shown as * you TEXT"),
+    WHOAMI("", "who you are"),
+    IGNORE("[NAME]", "hide NAME's messages (without NAME: list who is ignored)"),
+    UNIGNORE("NAME", "show NAME's messages again"),
     HELP("", "this list"),
     QUIT("", "leave and quit (Ctrl-D too)");
 

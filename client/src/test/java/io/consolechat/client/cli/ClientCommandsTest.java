@@ -8,7 +8,10 @@ import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Json;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.TestServer;
+import java.io.IOException;
+import java.io.Writer;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,7 +207,10 @@ class ClientCommandsTest {
         api.sendText("listing", token, "visible");
         try (var stream = api.stream("/room/listing?timeout=30&history=0", token)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> run("", "who", "listing").out().contains("~Present"));
-            assertThat(run("", "rooms").out()).containsPattern("(?m)^listing\\s+1\\s+\\d+\\s+\\d{4}-");
+            var rooms = run("", "rooms").out();
+            assertThat(rooms.lines().findFirst()).hasValueSatisfying(header ->
+                    assertThat(header).matches("ROOM\\s+MEMBERS\\s+LAST-SEQ\\s+LAST-ACTIVE"));
+            assertThat(rooms).containsPattern("(?m)^listing\\s+1\\s+\\d+\\s+\\d{4}-");
             assertThat(run("", "history", "listing").out()).contains("~Present: visible");
         }
     }
@@ -214,5 +222,75 @@ class ClientCommandsTest {
         assertThat(result.out()).contains("connected to").contains("you are in piping").contains("in piping (")
                 .doesNotContain("\u001b");
         assertThat(texts("piping")).containsExactly("hello from a pipe");
+    }
+
+    @Test
+    void everyCommandsHelpListsTheExitCodes() {
+        for (var command : List.of("chat", "send", "listen", "login", "logout", "rooms", "who", "history")) {
+            var help = run("", command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out()).as(command).contains("Exit codes:")
+                    .containsPattern("(?m)^\\s+0\\s+done").containsPattern("(?m)^\\s+1\\s+usage error")
+                    .containsPattern("(?m)^\\s+2\\s+server unreachable")
+                    .containsPattern("(?m)^\\s+3\\s+authentication refused")
+                    .containsPattern("(?m)^\\s+4\\s+request refused");
+        }
+    }
+
+    @Test
+    void listenPipedIntoHeadEndsOnceHeadHasQuit() throws Exception {
+        var token = api.anonymousToken();
+        var listen = ClientProcess.command("listen", "headed", "--json").stream()
+                .map(word -> "'" + word + "'").collect(Collectors.joining(" "));
+        // pipefail: the pipeline's status is listen's, unless listen succeeded.
+        var builder = new ProcessBuilder("bash", "-c", "set -o pipefail; " + listen + " | head -1")
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("CONSOLE_CHAT_SERVER", server.uri().toString());
+        builder.environment().put("XDG_CONFIG_HOME", config.toString());
+        var process = builder.start();
+        try {
+            // Messages keep arriving: each is a write to the pipe that head no longer reads.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                api.sendText("headed", token, "tick");
+                return !process.isAlive();
+            });
+            assertThat(process.exitValue()).isIn(0, 141);
+            var printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(printed.lines().toList()).hasSize(1).allSatisfy(line -> assertThat(line).startsWith("{\"type\":"));
+        } finally {
+            // The JVM too, not only the shell around it, when the pipeline did not end.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void historyStopsAtTheFirstWriteToAClosedOutput() {
+        var token = api.anonymousToken();
+        for (int i = 1; i <= 10; i++) {
+            api.sendText("closing", token, "line " + i);
+        }
+        var writes = new AtomicInteger();
+        var closed = new Writer() {
+            @Override
+            public void write(char[] buffer, int offset, int length) throws IOException {
+                writes.incrementAndGet();
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var variables = Map.of("CONSOLE_CHAT_SERVER", server.uri().toString(), "XDG_CONFIG_HOME", config.toString());
+        var run = CommandRun.of(variables, "", closed, "history", "closing");
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).isEmpty();
+        // The first line's text and its line end; not the nine lines after them.
+        assertThat(writes).hasValueLessThanOrEqualTo(2);
     }
 }

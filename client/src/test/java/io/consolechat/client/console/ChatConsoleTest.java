@@ -1,31 +1,14 @@
 package io.consolechat.client.console;
 
+import static io.consolechat.client.console.DumbConsole.WAIT;
+import static io.consolechat.client.console.DumbConsole.occurrences;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.consolechat.client.Backoff;
-import io.consolechat.client.ChatClient;
-import io.consolechat.client.RoomFollow;
-import io.consolechat.client.Sanitizer;
-import io.consolechat.client.ServerAddress;
-import io.consolechat.client.TokenStore;
-import io.consolechat.protocol.Json;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.TestServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.ZoneOffset;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.jline.terminal.impl.DumbTerminal;
+import java.util.ArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,16 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The interactive client on a dumb JLine terminal over pipes, against a real server. */
 class ChatConsoleTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static TestServer server;
     private static Api api;
 
     @TempDir
     Path config;
 
-    private PipedOutputStream keyboard;
-    private final ByteArrayOutputStream screenBytes = new ByteArrayOutputStream();
-    private CompletableFuture<Void> session;
+    private DumbConsole console;
 
     @BeforeAll
     static void startServer() {
@@ -58,46 +38,34 @@ class ChatConsoleTest {
     }
 
     @BeforeEach
-    void startConsole() throws IOException {
-        keyboard = new PipedOutputStream();
-        var in = new PipedInputStream(keyboard, 1 << 16);
-        var terminal = new DumbTerminal("test", "dumb", in, screenBytes, StandardCharsets.UTF_8);
-        var client = ChatClient.create(ServerAddress.parse(server.uri().toString()), false);
-        var settings = new RoomFollow.Settings(30, Duration.ofSeconds(40),
-                () -> new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
-        var console = new ChatConsole(client, new TokenStore(config, new Json()),
-                new EventView(new Sanitizer(), ZoneOffset.UTC, true), settings, Clock.systemUTC());
-        var screen = new TerminalScreen(terminal, console.completer());
-        session = CompletableFuture.runAsync(() -> {
-            try (screen) {
-                console.run(screen, Optional.empty());
-            }
-        }, Executors.newVirtualThreadPerTaskExecutor());
-        awaitScreen("connected to " + server.uri());
+    void startConsole() {
+        console = DumbConsole.start(server.uri(), config, DumbConsole.quickSettings());
     }
 
     @AfterEach
     void closeKeyboard() throws IOException {
-        keyboard.close();
+        console.close();
     }
 
     @Test
     void logInJoinChatWhoLeaveAndQuit() throws Exception {
-        type("/login alice");
-        type("correct horse battery");
-        awaitScreen("account alice created");
-        assertThat(screen()).doesNotContain("correct horse battery");
+        console.type("/login alice");
+        console.type("correct horse battery");
+        console.awaitScreen("new account alice: the password again");
+        console.type("correct horse battery");
+        console.awaitScreen("account alice created");
+        assertThat(console.screen()).doesNotContain("correct horse battery");
 
         var bob = api.login("bob", null);
-        type("/join lobby");
-        awaitScreen("--> alice joined lobby");
+        console.type("/join lobby");
+        console.awaitScreen("--> alice joined lobby");
         try (var bobStream = api.stream("/room/lobby?timeout=30&history=0", bob)) {
-            awaitScreen("--> ~bob joined lobby");
+            console.awaitScreen("--> ~bob joined lobby");
 
             api.sendText("lobby", bob, "hello alice");
-            awaitScreen("~bob: hello alice");
+            console.awaitScreen("~bob: hello alice");
 
-            type("hi bob");
+            console.type("hi bob");
             String line;
             do {
                 line = bobStream.nextLine(WAIT);
@@ -106,45 +74,142 @@ class ChatConsoleTest {
 
             // After bob's next message is on screen, alice's own line must be there exactly once.
             api.sendText("lobby", bob, "got it");
-            awaitScreen("~bob: got it");
-            assertThat(occurrences(screen(), "alice: hi bob")).isEqualTo(1);
+            console.awaitScreen("~bob: got it");
+            assertThat(occurrences(console.screen(), "alice: hi bob")).isEqualTo(1);
 
-            type("/who");
-            awaitScreen("in lobby (2): ");
-            var who = screen().substring(screen().lastIndexOf("in lobby (2): "));
+            console.type("/who");
+            console.awaitScreen("in lobby (2): ");
+            var who = console.screen().substring(console.screen().lastIndexOf("in lobby (2): "));
             assertThat(who.lines().findFirst().orElseThrow()).contains("alice").contains("~bob");
 
-            type("/leave");
-            awaitScreen("you left lobby");
+            console.type("/leave");
+            console.awaitScreen("you left lobby");
             do {
                 line = bobStream.nextLine(WAIT);
             } while (line != null && !(line.contains("\"leave\"") && line.contains("alice")));
             assertThat(line).as("bob sees alice leave").isNotNull();
         }
-
-        type("/quit");
-        session.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        console.quit();
     }
 
     @Test
     void refusedLoginLeavesYouWhoYouWere() throws Exception {
         api.login("carol", "carols password");
-        type("/me");
-        awaitScreen("(anonymous)");
-        type("/login carol");
-        type("not her password");
-        awaitScreen("login refused: ");
-        assertThat(screen()).contains("you are still anon-");
+        console.type("/whoami");
+        console.awaitScreen("(anonymous)");
+        console.type("/login carol");
+        console.type("not her password");
+        console.awaitScreen("login refused: ");
+        assertThat(console.screen()).contains("you are still anon-");
 
-        type("/login carol");
-        type("");
-        awaitScreen("login refused: ");
+        console.type("/login dave");
+        console.type("");
+        console.awaitScreen("you are ~dave (temporary)");
+        console.quit();
+    }
 
-        type("/login dave");
-        type("");
-        awaitScreen("you are ~dave (temporary)");
-        type("/quit");
-        session.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    @Test
+    void anEmptyPasswordForARegisteredNameAsksForItsPassword() throws Exception {
+        api.login("frank", "franks password");
+        console.type("/login frank");
+        console.type("");
+        console.awaitScreen("frank belongs to a registered account");
+        console.awaitScreen("password for frank (empty: cancel)");
+        console.type("franks password");
+        console.awaitScreen("you are frank (registered)");
+        assertThat(console.screen()).doesNotContain("login refused").doesNotContain("franks password");
+
+        console.type("/login frank");
+        console.type("");
+        console.awaitScreen("password for frank (empty: cancel)");
+        console.type("");
+        console.awaitScreen("login cancelled");
+        console.quit();
+    }
+
+    @Test
+    void aNewAccountsPasswordIsAskedForTwice() throws Exception {
+        console.type("/login erin");
+        console.type("erins first password");
+        console.awaitScreen("new account erin: the password again");
+        console.type("a different password");
+        console.awaitScreen("the passwords differ; no account created");
+        console.type("/whoami");
+        console.awaitScreen("(anonymous) on ");
+
+        // The name was left free: the same steps with matching passwords create the account.
+        console.type("/login erin");
+        console.type("erins first password");
+        console.type("erins first password");
+        console.awaitScreen("account erin created");
+        console.awaitScreen("you are erin (registered)");
+        console.quit();
+    }
+
+    @Test
+    void meSendsAnActionAndWhoamiSaysWhoYouAre() throws Exception {
+        console.type("/login gina");
+        console.type("");
+        console.awaitScreen("you are ~gina (temporary)");
+        console.type("/join actions");
+        console.awaitScreen("joined actions");
+        console.type("/me waves");
+        console.awaitScreen("* ~gina waves");
+        console.type("/whoami");
+        console.awaitScreen("you are ~gina (temporary) on " + server.uri());
+
+        var texts = new ArrayList<String>();
+        api.get("/room/actions/messages?limit=10", api.anonymousToken()).json().forEach(event -> {
+            if (event.path("type").asText().equals("message")) {
+                texts.add(event.path("text").asText());
+            }
+        });
+        assertThat(texts).containsExactly("waves");
+        assertThat(occurrences(console.screen(), "waves")).isEqualTo(1);
+        console.quit();
+    }
+
+    @Test
+    void aMentionRingsTheBellAndIgnoredPeopleAreHidden() throws Exception {
+        console.type("/login hana");
+        console.type("");
+        console.awaitScreen("you are ~hana (temporary)");
+        console.type("/join mentions");
+        console.awaitScreen("joined mentions");
+        var ivan = api.login("ivan", null);
+        var judy = api.login("judy", null);
+        api.sendText("mentions", ivan, "no mention here: hana, @hanako, hana@example.org");
+        api.sendText("mentions", ivan, "lunch, @HANA?");
+        console.awaitScreen("lunch, @HANA?");
+        assertThat(occurrences(console.screen(), "\u0007")).as("one bell, for the one mention").isEqualTo(1);
+
+        console.type("/ignore ivan");
+        console.awaitScreen("ignoring ivan");
+        api.sendText("mentions", ivan, "ignored @hana");
+        api.sendText("mentions", judy, "after ivan's");
+        console.awaitScreen("~judy: after ivan's");
+        assertThat(console.screen()).doesNotContain("ignored @hana");
+        assertThat(occurrences(console.screen(), "\u0007")).isEqualTo(1);
+        console.type("/unignore ivan");
+        console.awaitScreen("showing the messages of ivan again");
+        api.sendText("mentions", ivan, "back again");
+        console.awaitScreen("~ivan: back again");
+        console.quit();
+    }
+
+    @Test
+    void theBellCanBeTurnedOff() throws Exception {
+        console.close();
+        console = DumbConsole.start(server.uri(), config, DumbConsole.quickSettings(), false);
+        console.type("/login kim");
+        console.type("");
+        console.awaitScreen("you are ~kim (temporary)");
+        console.type("/join quiet");
+        console.awaitScreen("joined quiet");
+        api.sendText("quiet", api.anonymousToken(), "@kim hello");
+        console.awaitScreen("@kim hello");
+        assertThat(console.screen()).doesNotContain("\u0007");
+        console.quit();
     }
 
     @Test
@@ -154,60 +219,53 @@ class ChatConsoleTest {
             api.sendText("old", mallory, "old message " + i);
         }
         api.sendText("old", mallory, "file\u202Etxt.exe");
-        type("/join old");
-        awaitScreen("file\\u202etxt.exe");
+        console.type("/join old");
+        console.awaitScreen("file\\u202etxt.exe");
         // On joining: the last 20 events, that is messages 8 to 25, the hostile one and the join.
-        assertThat(screen()).doesNotContain("\u202E").contains(": old message 8").doesNotContain(": old message 7");
+        assertThat(console.screen()).doesNotContain("\u202E").contains(": old message 8")
+                .doesNotContain(": old message 7");
 
-        type("/history 5");
-        awaitScreen("end of the earlier events");
-        assertThat(screen()).contains(": old message 3").contains(": old message 7");
-        assertThat(screen().lines()).noneMatch(line -> line.endsWith(": old message 2"));
+        console.type("/history 5");
+        console.awaitScreen("end of the earlier events");
+        assertThat(console.screen()).contains(": old message 3").contains(": old message 7");
+        assertThat(console.screen().lines()).noneMatch(line -> line.endsWith(": old message 2"));
 
-        type("//help is literal");
-        awaitScreen(": /help is literal");
-        type("/nonsense");
-        awaitScreen("unknown command /nonsense");
-        type("/quit");
-        session.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        console.type("//help is literal");
+        console.awaitScreen(": /help is literal");
+        console.type("/nonsense");
+        console.awaitScreen("unknown command /nonsense");
+        console.quit();
+    }
+
+    @Test
+    void aLongMessageIsShownWhole() throws Exception {
+        var words = new StringBuilder();
+        for (int i = 1; words.length() < 3900; i++) {
+            words.append("word").append(i).append(' ');
+        }
+        var text = words.toString().strip();
+        api.sendText("long", api.anonymousToken(), text);
+        console.type("/join long");
+        console.awaitScreen("joined long");
+        console.awaitScreen(text.substring(text.lastIndexOf(' ') + 1));
+        // A dumb terminal does not know its width: the message is one whole line.
+        assertThat(console.screen()).contains(text).doesNotContain("more characters");
+        console.quit();
     }
 
     @Test
     void endOfInputQuitsAndLeavesTheRoom() throws Exception {
         var watcher = api.anonymousToken();
-        type("/join eof");
-        awaitScreen("joined eof");
+        console.type("/join eof");
+        console.awaitScreen("joined eof");
         try (var stream = api.stream("/room/eof?timeout=30&history=0", watcher)) {
-            keyboard.close();
-            session.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            console.close();
+            console.awaitEnd();
             String line;
             do {
                 line = stream.nextLine(WAIT);
             } while (line != null && !line.contains("\"leave\""));
             assertThat(line).as("the leave is written at quit, not after the grace period").isNotNull();
         }
-    }
-
-    private void type(String line) throws IOException {
-        keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        keyboard.flush();
-    }
-
-    private String screen() {
-        synchronized (screenBytes) {
-            return screenBytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private void awaitScreen(String text) {
-        await().atMost(WAIT).until(() -> screen().contains(text));
-    }
-
-    private static int occurrences(String haystack, String needle) {
-        int count = 0;
-        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
-            count++;
-        }
-        return count;
     }
 }
