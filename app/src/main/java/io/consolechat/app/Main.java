@@ -1,5 +1,7 @@
 package io.consolechat.app;
 
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,34 +10,79 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "A chat system for the terminal.",
-        subcommands = {ServerCommand.class,
-                io.consolechat.client.cli.ChatCommand.class,
-                io.consolechat.client.cli.SendCommand.class,
-                io.consolechat.client.cli.ListenCommand.class,
-                io.consolechat.client.cli.LoginCommand.class,
-                io.consolechat.client.cli.LogoutCommand.class,
-                io.consolechat.client.cli.RoomsCommand.class,
-                io.consolechat.client.cli.WhoCommand.class,
-                io.consolechat.client.cli.HistoryCommand.class,
-                io.consolechat.bench.BenchCommand.class,
-                CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:usage error",
+                "2:server unreachable (client commands)", "3:authentication refused (client commands)",
+                "4:request refused (client commands; the server's message on stderr)"})
+public final class Main implements Callable<Integer> {
+
+    /** Every subcommand's exit code for a usage error. */
+    static final int USAGE = 1;
+
+    /**
+     * The subcommands, in the order --help lists them. Picocli creates a command object for each one it
+     * registers, and a client command builds its JSON codec as it is created: registering all of them
+     * costs a short command more than its own work, so {@link #commandLine(String...)} registers only
+     * those the arguments need.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class,
+            io.consolechat.client.cli.ChatCommand.class,
+            io.consolechat.client.cli.SendCommand.class,
+            io.consolechat.client.cli.ListenCommand.class,
+            io.consolechat.client.cli.LoginCommand.class,
+            io.consolechat.client.cli.LogoutCommand.class,
+            io.consolechat.client.cli.RoomsCommand.class,
+            io.consolechat.client.cli.WhoCommand.class,
+            io.consolechat.client.cli.HistoryCommand.class,
+            io.consolechat.bench.BenchCommand.class,
+            CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
+    /** The whole command tree, every subcommand registered. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
-                .setCaseInsensitiveEnumValuesAllowed(true)
+        return configure(new CommandLine(new Main()), SUBCOMMANDS);
+    }
+
+    /** The command tree for running {@code args}: the subcommand they name, or all when the output may list them. */
+    public static CommandLine commandLine(String... args) {
+        return configure(new CommandLine(new Main()), subcommandsFor(args));
+    }
+
+    static List<Class<?>> subcommandsFor(String... args) {
+        if (args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+            return List.of();
+        }
+        if (args.length > 0) {
+            // `help NAME` needs NAME's sibling registered, and an unknown name wants suggestions from all.
+            var named = SUBCOMMANDS.stream()
+                    .filter(type -> type != CommandLine.HelpCommand.class && names(type).contains(args[0]))
+                    .toList();
+            if (!named.isEmpty()) {
+                return named;
+            }
+        }
+        return SUBCOMMANDS;
+    }
+
+    private static List<String> names(Class<?> type) {
+        var command = type.getAnnotation(Command.class);
+        var names = new java.util.ArrayList<>(List.of(command.aliases()));
+        names.add(command.name());
+        return names;
+    }
+
+    private static CommandLine configure(CommandLine line, List<Class<?>> subcommands) {
+        subcommands.forEach(line::addSubcommand);
+        // After the subcommands: these settings reach only the subcommands present when they are set.
+        return line.setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(Main::usageError);
     }
-
-    /** Every subcommand's exit code for a usage error. */
-    static final int USAGE = 1;
 
     /** A usage error is one line naming the command's --help, not the whole help text. */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
@@ -47,8 +94,12 @@ public final class Main implements Runnable {
         return USAGE;
     }
 
+    /** No command given: a usage error, with the list of commands to choose from. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        err.println("console-chat: missing command");
+        spec.commandLine().usage(err);
+        return USAGE;
     }
 }
