@@ -35,6 +35,7 @@ public final class Main implements Callable<Integer> {
             io.consolechat.client.cli.WhoCommand.class,
             io.consolechat.client.cli.HistoryCommand.class,
             io.consolechat.bench.BenchCommand.class,
+            StartupTraining.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
@@ -52,6 +53,11 @@ public final class Main implements Callable<Integer> {
     /** The command tree for running {@code args}: the subcommand they name, or all when the output may list them. */
     public static CommandLine commandLine(String... args) {
         return configure(new CommandLine(new Main()), subcommandsFor(args));
+    }
+
+    /** As {@link #commandLine(String...)}, with the commands created by {@code factory}. */
+    static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
+        return configure(new CommandLine(new Main(), factory), subcommandsFor(args));
     }
 
     static List<Class<?>> subcommandsFor(String... args) {
