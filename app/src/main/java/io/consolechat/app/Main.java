@@ -1,6 +1,7 @@
 package io.consolechat.app;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,20 +24,44 @@ public final class Main implements Callable<Integer> {
      * The subcommands, in the order --help lists them. Picocli creates a command object for each one it
      * registers, and a client command builds its JSON codec as it is created: registering all of them
      * costs a short command more than its own work, so {@link #commandLine(String...)} registers only
-     * those the arguments need.
+     * those the arguments need. (A method, not a constant: naming a class loads it.)
      */
-    static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class,
-            io.consolechat.client.cli.ChatCommand.class,
-            io.consolechat.client.cli.SendCommand.class,
-            io.consolechat.client.cli.ListenCommand.class,
-            io.consolechat.client.cli.LoginCommand.class,
-            io.consolechat.client.cli.LogoutCommand.class,
-            io.consolechat.client.cli.RoomsCommand.class,
-            io.consolechat.client.cli.WhoCommand.class,
-            io.consolechat.client.cli.HistoryCommand.class,
-            io.consolechat.bench.BenchCommand.class,
-            StartupTraining.class,
-            CommandLine.HelpCommand.class);
+    static List<Class<?>> allSubcommands() {
+        return List.of(ServerCommand.class,
+                io.consolechat.client.cli.ChatCommand.class,
+                io.consolechat.client.cli.SendCommand.class,
+                io.consolechat.client.cli.ListenCommand.class,
+                io.consolechat.client.cli.LoginCommand.class,
+                io.consolechat.client.cli.LogoutCommand.class,
+                io.consolechat.client.cli.RoomsCommand.class,
+                io.consolechat.client.cli.WhoCommand.class,
+                io.consolechat.client.cli.HistoryCommand.class,
+                io.consolechat.bench.BenchCommand.class,
+                StartupTraining.class,
+                CommandLine.HelpCommand.class);
+    }
+
+    /**
+     * The subcommand called {@code name}, found without loading the others (reading their annotations
+     * would load the classes those name, the bench's workloads for one). MainTest keeps it in step with
+     * {@link #allSubcommands()}. {@code help} is not here: it needs its siblings.
+     */
+    static Optional<Class<?>> subcommandNamed(String name) {
+        return Optional.ofNullable(switch (name) {
+            case "server" -> ServerCommand.class;
+            case "chat" -> io.consolechat.client.cli.ChatCommand.class;
+            case "send" -> io.consolechat.client.cli.SendCommand.class;
+            case "listen" -> io.consolechat.client.cli.ListenCommand.class;
+            case "login" -> io.consolechat.client.cli.LoginCommand.class;
+            case "logout" -> io.consolechat.client.cli.LogoutCommand.class;
+            case "rooms" -> io.consolechat.client.cli.RoomsCommand.class;
+            case "who" -> io.consolechat.client.cli.WhoCommand.class;
+            case "history" -> io.consolechat.client.cli.HistoryCommand.class;
+            case "bench" -> io.consolechat.bench.BenchCommand.class;
+            case "startup-training" -> StartupTraining.class;
+            default -> null;
+        });
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,7 +72,7 @@ public final class Main implements Callable<Integer> {
 
     /** The whole command tree, every subcommand registered. */
     public static CommandLine commandLine() {
-        return configure(new CommandLine(new Main()), SUBCOMMANDS);
+        return configure(new CommandLine(new Main()), allSubcommands());
     }
 
     /** The command tree for running {@code args}: the subcommand they name, or all when the output may list them. */
@@ -64,27 +89,15 @@ public final class Main implements Callable<Integer> {
         if (args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
             return List.of();
         }
-        if (args.length > 0) {
-            // `help NAME` needs NAME's sibling registered, and an unknown name wants suggestions from all.
-            var named = SUBCOMMANDS.stream()
-                    .filter(type -> type != CommandLine.HelpCommand.class && names(type).contains(args[0]))
-                    .toList();
-            if (!named.isEmpty()) {
-                return named;
-            }
-        }
-        return SUBCOMMANDS;
-    }
-
-    private static List<String> names(Class<?> type) {
-        var command = type.getAnnotation(Command.class);
-        var names = new java.util.ArrayList<>(List.of(command.aliases()));
-        names.add(command.name());
-        return names;
+        // No command, an option, `help NAME` or an unknown name (for the suggestions): all of them.
+        var named = args.length == 0 ? Optional.<Class<?>>empty() : subcommandNamed(args[0]);
+        return named.isPresent() ? List.of(named.get()) : allSubcommands();
     }
 
     private static CommandLine configure(CommandLine line, List<Class<?>> subcommands) {
-        subcommands.forEach(line::addSubcommand);
+        for (var subcommand : subcommands) {
+            line.addSubcommand(subcommand);
+        }
         // After the subcommands: these settings reach only the subcommands present when they are set.
         return line.setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(Main::usageError);

@@ -108,4 +108,18 @@ class MainTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("console-chat ");
     }
+
+    @Test
+    void everyCommandIsFoundByItsNamesAlone() {
+        for (var type : Main.allSubcommands()) {
+            var command = type.getAnnotation(picocli.CommandLine.Command.class);
+            var expected = type == picocli.CommandLine.HelpCommand.class ? java.util.Optional.empty()
+                    : java.util.Optional.of(type);
+            assertThat(Main.subcommandNamed(command.name())).as(command.name()).isEqualTo(expected);
+            for (var alias : command.aliases()) {
+                assertThat(Main.subcommandNamed(alias)).as(alias).isEqualTo(expected);
+            }
+        }
+        assertThat(Main.subcommandNamed("logn")).isEmpty();
+    }
 }
