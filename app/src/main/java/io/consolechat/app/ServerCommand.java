@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code console-chat server}: runs the chat server until Ctrl-C or SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Run the chat server on the embedded database.")
+        description = "Run the chat server on the embedded database.",
+        footer = {"%nExit codes:",
+                "  1     usage error, or the server could not start (the reason on stderr)",
+                "  130   stopped by Ctrl-C (SIGINT) after a clean shutdown",
+                "  143   stopped by SIGTERM after a clean shutdown"})
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "${env:CONSOLE_CHAT_PORT:-8080}",

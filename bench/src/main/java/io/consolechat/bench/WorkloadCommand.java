@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** A workload that is also a subcommand of its own: run alone, it prints its report with the common options. */
+@Command(exitCodeListHeading = BenchCommand.EXIT_CODES, exitCodeList = {BenchCommand.OK, BenchCommand.FAILED})
 abstract class WorkloadCommand implements Workload, Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
