@@ -9,8 +9,8 @@ import io.consolechat.server.config.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 class ServerCommandTest {
 

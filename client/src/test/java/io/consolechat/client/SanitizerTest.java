@@ -7,10 +7,10 @@ import io.consolechat.protocol.testing.Seed;
 import io.consolechat.protocol.testing.Tries;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class SanitizerTest {
     private final Sanitizer sanitizer = new Sanitizer();

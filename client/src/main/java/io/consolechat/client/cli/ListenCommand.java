@@ -1,8 +1,8 @@
 package io.consolechat.client.cli;
 
+import io.consolechat.client.ClientException;
 import io.consolechat.client.ConnectionState;
 import io.consolechat.client.Cursor;
-import io.consolechat.client.ClientException;
 import io.consolechat.client.RoomFollow;
 import io.consolechat.client.RoomListener;
 import io.consolechat.client.Sanitizer;
