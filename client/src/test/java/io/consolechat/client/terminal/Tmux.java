@@ -19,7 +19,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real terminal: a detached tmux session of a fixed size running a plain bash, on a tmux server of
- * its own (so a test never touches anyone's sessions). Keys go in with {@code send-keys}, the screen
+ * its own whose socket lives in a temporary directory (so a test never touches anyone's sessions, and
+ * leaves nothing behind). Keys go in with {@code send-keys}, the screen
  * comes out with {@code capture-pane}.
  */
 final class Tmux implements AutoCloseable {
@@ -28,11 +29,9 @@ final class Tmux implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AtomicInteger SESSIONS = new AtomicInteger();
 
-    private final String socket;
     private final Path dir;
 
-    private Tmux(String socket, Path dir) {
-        this.socket = socket;
+    private Tmux(Path dir) {
         this.dir = dir;
     }
 
@@ -54,7 +53,7 @@ final class Tmux implements AutoCloseable {
     static Tmux start(int columns, int rows, Map<String, String> variables) {
         try {
             var dir = Files.createTempDirectory("console-chat-tmux");
-            var tmux = new Tmux("console-chat-test-" + ProcessHandle.current().pid() + "-" + SESSIONS.incrementAndGet(), dir);
+            var tmux = new Tmux(dir);
             var command = new ArrayList<>(List.of("-f", "/dev/null", "new-session", "-d", "-s", "t",
                     "-x", String.valueOf(columns), "-y", String.valueOf(rows)));
             variables.forEach((name, value) -> command.addAll(List.of("-e", name + "=" + value)));
@@ -129,7 +128,7 @@ final class Tmux implements AutoCloseable {
     }
 
     private String run(List<String> arguments) {
-        var command = new ArrayList<>(List.of("tmux", "-L", socket));
+        var command = new ArrayList<>(List.of("tmux", "-S", dir.resolve("socket").toString()));
         command.addAll(arguments);
         try {
             var process = new ProcessBuilder(command).redirectErrorStream(true).start();
