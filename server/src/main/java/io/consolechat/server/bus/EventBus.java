@@ -25,6 +25,9 @@ public interface EventBus {
 
     Registration subscribe(String room, Subscriber subscriber);
 
+    /** Whether anyone here follows {@code room}: events of other rooms need not even be read. */
+    boolean hasSubscribers(String room);
+
     /** Hands committed events to the subscribers of their rooms. */
     void publish(List<Event> events);
 }

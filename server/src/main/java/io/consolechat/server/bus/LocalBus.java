@@ -28,6 +28,12 @@ public final class LocalBus implements EventBus {
     }
 
     @Override
+    public boolean hasSubscribers(String room) {
+        return rooms.containsKey(room);
+    }
+
+    /** Delivers in the caller's thread; events of one room may come from several threads (see {@link EventBus}). */
+    @Override
     public void publish(List<Event> events) {
         for (var event : events) {
             var subscribers = rooms.get(event.room());

@@ -27,15 +27,22 @@ import org.sqlite.SQLiteDataSource;
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final DataDirectoryLock lock;
+    private final PostgresNotifications notifications;
     private final SqlEventLog events;
     private final SqlAccountStore accounts;
 
-    private Database(HikariDataSource pool, DataDirectoryLock lock, EventBus bus, Clock clock) {
+    private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
+                     EventBus bus, Clock clock) {
         this.pool = pool;
         this.lock = lock;
+        this.notifications = notifications;
         var transactions = new Transactions(pool, pool::evictConnection);
-        this.events = new SqlEventLog(transactions, bus, clock);
+        this.events = new SqlEventLog(transactions, bus, notifications == null ? CommitNotice.NONE : notifications,
+                clock);
         this.accounts = new SqlAccountStore(transactions);
+        if (notifications != null) {
+            notifications.start(events);
+        }
     }
 
     /** The database the storage settings name: PostgreSQL when a database URL is set, else SQLite in the data directory. */
@@ -71,14 +78,17 @@ public final class Database implements AutoCloseable {
         var config = new HikariConfig();
         config.setDataSource(underPool.apply(sqlite));
         try {
-            return open(config, file.toString(), lock, bus, clock);
+            return open(config, file.toString(), lock, null, bus, clock);
         } catch (StoreException e) {
             lock.close();
             throw e;
         }
     }
 
-    /** Opens a PostgreSQL database, creating or migrating its schema; several servers may share it. */
+    /**
+     * Opens a PostgreSQL database, creating or migrating its schema; several servers may share it, and each
+     * learns of the others' new events through {@link PostgresNotifications}.
+     */
     public static Database openPostgres(PostgresUrl url, EventBus bus, Clock clock) {
         var config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());
@@ -87,12 +97,12 @@ public final class Database implements AutoCloseable {
         // A request waits this long for a connection before it gets its 503: a database that is gone must not
         // hold requests for Hikari's default 30 s.
         config.setConnectionTimeout(5_000);
-        return open(config, url.toString(), null, bus, clock);
+        return open(config, url.toString(), null, new PostgresNotifications(url, bus), bus, clock);
     }
 
     /** The pool and the schema, whatever the database; Flyway serialises concurrent migrations itself. */
-    private static Database open(HikariConfig config, String where, DataDirectoryLock lock, EventBus bus,
-                                 Clock clock) {
+    private static Database open(HikariConfig config, String where, DataDirectoryLock lock,
+                                 PostgresNotifications notifications, EventBus bus, Clock clock) {
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(2);
@@ -108,7 +118,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
-        return new Database(pool, lock, bus, clock);
+        return new Database(pool, lock, notifications, bus, clock);
     }
 
     /**
@@ -168,6 +178,9 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         events.close();
+        if (notifications != null) {
+            notifications.close();
+        }
         pool.close();
         if (lock != null) {
             lock.close();

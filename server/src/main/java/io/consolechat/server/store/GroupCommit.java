@@ -37,14 +37,16 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private final Transactions transactions;
+    private final CommitNotice notice;
     private final EventBus bus;
     private final Clock clock;
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
     private volatile boolean closing;
 
-    GroupCommit(Transactions transactions, EventBus bus, Clock clock, int queueCapacity) {
+    GroupCommit(Transactions transactions, EventBus bus, CommitNotice notice, Clock clock, int queueCapacity) {
         this.transactions = transactions;
+        this.notice = notice;
         this.bus = bus;
         this.clock = clock;
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
@@ -149,6 +151,10 @@ final class GroupCommit implements AutoCloseable {
             counts.merge(batch.get(i).event().room(), 1, Integer::sum);
         }
         var next = reserve(conn, counts, at);
+        for (var room : counts.entrySet()) {
+            long first = next.get(room.getKey());
+            notice.added(conn, room.getKey(), first, first + room.getValue() - 1);
+        }
         var added = new ArrayList<Event>(fresh.size());
         try (var events = conn.prepareStatement(
                 "INSERT INTO events (room, seq, type, at, from_name, from_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)");

@@ -23,9 +23,9 @@ final class SqlEventLog implements EventLog {
     private final Transactions transactions;
     private final GroupCommit writer;
 
-    SqlEventLog(Transactions transactions, EventBus bus, Clock clock) {
+    SqlEventLog(Transactions transactions, EventBus bus, CommitNotice notice, Clock clock) {
         this.transactions = transactions;
-        this.writer = new GroupCommit(transactions, bus, clock, QUEUE_CAPACITY);
+        this.writer = new GroupCommit(transactions, bus, notice, clock, QUEUE_CAPACITY);
     }
 
     @Override

@@ -1,0 +1,112 @@
+package io.consolechat.server.store;
+
+import io.consolechat.server.bus.EventBus;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries new events between server instances that share one PostgreSQL database, with LISTEN/NOTIFY: no
+ * other component to run. Each batch's transaction notifies, per room, the range of sequence numbers it
+ * added; PostgreSQL delivers that only if the batch commits, in commit order. Another instance reads those
+ * events from the table (the truth; a payload stays far under the 8,000-byte limit) and publishes them to
+ * its local bus, but only for rooms someone there follows. A notification that comes late or never (the
+ * listening connection was lost) loses nothing: a stream that sees a later sequence number reads the gap
+ * from the table.
+ */
+final class PostgresNotifications implements CommitNotice, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
+    static final String CHANNEL = "console_chat_events";
+    private static final int POLL_MILLIS = 500;
+    /** A batch holds at most 1,000 events; a stream reads anything beyond this from the table itself. */
+    private static final int MAX_READ = 1000;
+
+    private final String instance = UUID.randomUUID().toString();
+    private final PostgresUrl url;
+    private final EventBus bus;
+    private volatile EventLog events;
+    private volatile boolean closed;
+    private Thread listener;
+
+    PostgresNotifications(PostgresUrl url, EventBus bus) {
+        this.url = url;
+        this.bus = bus;
+    }
+
+    /** Starts listening; remote events are read from {@code events}. */
+    void start(EventLog events) {
+        this.events = events;
+        this.listener = Thread.ofPlatform().name("postgres-listen").daemon(true).start(this::listen);
+    }
+
+    @Override
+    public void added(Connection conn, String room, long first, long last) throws SQLException {
+        try (var ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, CHANNEL);
+            ps.setString(2, instance + " " + first + " " + last + " " + room);
+            ps.execute();
+        }
+    }
+
+    private void listen() {
+        boolean failing = false;
+        while (!closed) {
+            try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+                 var statement = conn.createStatement()) {
+                statement.execute("LISTEN " + CHANNEL);
+                if (failing) {
+                    log.warn("listening for other servers' events again");
+                    failing = false;
+                }
+                var notifications = conn.unwrap(PGConnection.class);
+                while (!closed) {
+                    var received = notifications.getNotifications(POLL_MILLIS);
+                    if (received != null) {
+                        for (var notification : received) {
+                            deliver(notification.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!closed && !failing) {
+                    log.warn("cannot listen for other servers' events ({}); retrying every second", e.getMessage());
+                    failing = true;
+                }
+                pause();
+            }
+        }
+    }
+
+    /** Publishes the events another instance announced, if anyone here follows their room. */
+    private void deliver(String payload) {
+        var parts = payload.split(" ", 4);
+        if (parts.length != 4 || parts[0].equals(instance) || !bus.hasSubscribers(parts[3])) {
+            return;
+        }
+        long first = Long.parseLong(parts[1]);
+        long last = Long.parseLong(parts[2]);
+        bus.publish(events.after(parts[3], first - 1, (int) Math.min(last - first + 1, MAX_READ)));
+    }
+
+    private void pause() {
+        try {
+            TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (listener != null) {
+            listener.interrupt();
+        }
+    }
+}
