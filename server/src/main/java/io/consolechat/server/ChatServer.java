@@ -58,6 +58,8 @@ public final class ChatServer implements AutoCloseable {
                 new RateLimit(config.limits.joins, "rooms entered", clock));
         this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer,
                 new RateLimit(config.limits.newRooms, "new rooms", clock));
+        // A token another server revoked ends its streams here as well.
+        database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
         var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
                 new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);

@@ -1,9 +1,11 @@
 package io.consolechat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
+import io.consolechat.protocol.StreamItem;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two servers on one PostgreSQL database: a message posted on either reaches the streams on both, in
- * sequence order, each once, with one gap-free sequence per room.
+ * sequence order, each once, with one gap-free sequence per room; a logout on one ends the token on both.
  */
 @ExtendWith(PostgresExtension.class)
 class TwoServersOnePostgresTest {
@@ -65,6 +67,25 @@ class TwoServersOnePostgresTest {
             for (int i = 0; i < stored.size(); i++) {
                 assertThat(stored.get(i).seq()).isEqualTo(i + 1L);
             }
+        }
+    }
+
+    @Test
+    void aLogoutOnOneServerEndsTheTokenOnTheOtherWithinASecond(Postgres postgres) throws Exception {
+        var database = postgres.newDatabase();
+        try (var a = TestServer.start(c -> c.storage.database = database);
+             var b = TestServer.start(c -> c.storage.database = database)) {
+            var apiA = new Api(a);
+            var apiB = new Api(b);
+            var token = apiA.login("roamer", null);
+            // B has the token in its cache now.
+            assertThat(apiB.get("/me", token).status()).isEqualTo(200);
+            try (var onB = apiB.stream("/room/" + ROOM + "?timeout=120", token)) {
+                assertThat(onB.nextEvent(Duration.ofSeconds(10)).kind()).isEqualTo(EventType.JOIN);
+                assertThat(apiA.post("/logout", token, null).status()).isEqualTo(204);
+                assertThat(onB.itemsToEnd(Duration.ofSeconds(1)).getLast()).isInstanceOf(StreamItem.End.class);
+            }
+            await().atMost(Duration.ofSeconds(1)).until(() -> apiB.get("/me", token).status() == 401);
         }
     }
 

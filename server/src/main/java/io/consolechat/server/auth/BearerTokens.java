@@ -19,8 +19,8 @@ import java.util.Optional;
  * a client could choose.
  *
  * <p>Known tokens are cached for a short while so that a busy client does not cost a database query per
- * request. This server is the only one that revokes tokens, and it evicts a token from the cache when it
- * does; expiry is checked against the clock on every use.
+ * request. A token revoked here is evicted from the cache at once; one revoked by another server on the same
+ * database is evicted when its notification arrives. Expiry is checked against the clock on every use.
  */
 public final class BearerTokens {
     private static final Duration CACHE_TIME = Duration.ofMinutes(5);
@@ -38,6 +38,8 @@ public final class BearerTokens {
 
     public BearerTokens(AccountStore store) {
         this.store = store;
+        // Another server revoked a token: stop honouring it here too, at once rather than when the cache lapses.
+        store.onRevokedElsewhere(known::invalidate);
     }
 
     /** A new token (to hand out once) with its hash (to store). */

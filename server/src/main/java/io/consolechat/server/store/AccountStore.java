@@ -4,6 +4,7 @@ import io.consolechat.protocol.User;
 import io.consolechat.protocol.UserKind;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Users and the hashes of their tokens. Each call is one transaction: all of it is stored, or none. */
 public interface AccountStore {
@@ -41,8 +42,11 @@ public interface AccountStore {
 
     Optional<TokenOwner> tokenOwner(String tokenHash, Instant now);
 
-    /** Removes the token; returns whether it existed. */
+    /** Removes the token; returns whether it existed. Other servers on the same database are told. */
     boolean deleteToken(String tokenHash);
+
+    /** Calls {@code revoked} with the hash of each token another server on the same database revokes. */
+    void onRevokedElsewhere(Consumer<String> revoked);
 
     /** Removes lapsed tokens, and the temporary and anonymous users left without any; returns the tokens removed. */
     int deleteExpiredTokens(Instant now);

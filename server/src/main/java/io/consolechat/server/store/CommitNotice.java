@@ -4,13 +4,23 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Tells other server instances, inside the transaction that stores a batch, which sequence numbers of which
- * rooms it added: they learn of it only if and when it commits. With one server (SQLite) there is nobody to
- * tell.
+ * Tells other server instances, inside the transaction that makes a change, what it changed: they learn of
+ * it only if and when it commits. With one server (SQLite) there is nobody to tell.
  */
-@FunctionalInterface
 interface CommitNotice {
-    CommitNotice NONE = (conn, room, first, last) -> { };
+    CommitNotice NONE = new CommitNotice() {
+        @Override
+        public void added(Connection conn, String room, long first, long last) {
+        }
 
+        @Override
+        public void revoked(Connection conn, String tokenHash) {
+        }
+    };
+
+    /** A batch added the events {@code first..last} to {@code room}. */
     void added(Connection conn, String room, long first, long last) throws SQLException;
+
+    /** A token was revoked: the others must stop honouring it, and end its streams. */
+    void revoked(Connection conn, String tokenHash) throws SQLException;
 }

@@ -39,7 +39,7 @@ public final class Database implements AutoCloseable {
         var transactions = new Transactions(pool, pool::evictConnection);
         this.events = new SqlEventLog(transactions, bus, notifications == null ? CommitNotice.NONE : notifications,
                 clock);
-        this.accounts = new SqlAccountStore(transactions);
+        this.accounts = new SqlAccountStore(transactions, notifications);
         if (notifications != null) {
             notifications.start(events);
         }

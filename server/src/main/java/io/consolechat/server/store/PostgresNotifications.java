@@ -4,15 +4,18 @@ import io.consolechat.server.bus.EventBus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries new events between server instances that share one PostgreSQL database, with LISTEN/NOTIFY: no
- * other component to run. Each batch's transaction notifies, per room, the range of sequence numbers it
+ * Carries new events, and revoked tokens, between server instances that share one PostgreSQL database, with
+ * LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the range of sequence numbers it
  * added; PostgreSQL delivers that only if the batch commits, in commit order. Another instance reads those
  * events from the table (the truth; a payload stays far under the 8,000-byte limit) and publishes them to
  * its local bus, but only for rooms someone there follows. A notification that comes late or never (the
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class PostgresNotifications implements CommitNotice, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
     static final String CHANNEL = "console_chat_events";
+    static final String REVOKED = "console_chat_revoked";
     private static final int POLL_MILLIS = 500;
     /** A batch holds at most 1,000 events; a stream reads anything beyond this from the table itself. */
     private static final int MAX_READ = 1000;
@@ -30,6 +34,7 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
     private final PostgresUrl url;
     private final EventBus bus;
     private volatile EventLog events;
+    private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread listener;
 
@@ -53,12 +58,26 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
         }
     }
 
+    @Override
+    public void revoked(Connection conn, String tokenHash) throws SQLException {
+        try (var ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, REVOKED);
+            ps.setString(2, instance + " " + tokenHash);
+            ps.execute();
+        }
+    }
+
+    void onRevoked(Consumer<String> listener) {
+        revocationListeners.add(listener);
+    }
+
     private void listen() {
         boolean failing = false;
         while (!closed) {
             try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
                  var statement = conn.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
+                statement.execute("LISTEN " + REVOKED);
                 if (failing) {
                     log.warn("listening for other servers' events again");
                     failing = false;
@@ -68,7 +87,11 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
                     var received = notifications.getNotifications(POLL_MILLIS);
                     if (received != null) {
                         for (var notification : received) {
-                            deliver(notification.getParameter());
+                            if (notification.getName().equals(REVOKED)) {
+                                revoked(notification.getParameter());
+                            } else {
+                                deliver(notification.getParameter());
+                            }
                         }
                     }
                 }
@@ -91,6 +114,14 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
         long first = Long.parseLong(parts[1]);
         long last = Long.parseLong(parts[2]);
         bus.publish(events.after(parts[3], first - 1, (int) Math.min(last - first + 1, MAX_READ)));
+    }
+
+    /** Tells the listeners of a token another instance revoked. */
+    private void revoked(String payload) {
+        var parts = payload.split(" ", 2);
+        if (parts.length == 2 && !parts[0].equals(instance)) {
+            revocationListeners.forEach(listener -> listener.accept(parts[1]));
+        }
     }
 
     private void pause() {

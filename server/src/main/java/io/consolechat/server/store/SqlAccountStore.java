@@ -8,15 +8,21 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Users and tokens in portable SQL. */
 final class SqlAccountStore implements AccountStore {
     private static final String USER_COLUMNS = "id, name, kind, password_hash";
 
     private final Transactions transactions;
+    private final PostgresNotifications notifications;
+    private final CommitNotice notice;
 
-    SqlAccountStore(Transactions transactions) {
+    /** {@code notifications}: the other servers on the same PostgreSQL database; null when there are none. */
+    SqlAccountStore(Transactions transactions, PostgresNotifications notifications) {
         this.transactions = transactions;
+        this.notifications = notifications;
+        this.notice = notifications == null ? CommitNotice.NONE : notifications;
     }
 
     @Override
@@ -130,9 +136,20 @@ final class SqlAccountStore implements AccountStore {
         return transactions.write("revoke a token", conn -> {
             try (var ps = conn.prepareStatement("DELETE FROM tokens WHERE token_hash = ?")) {
                 ps.setString(1, tokenHash);
-                return ps.executeUpdate() > 0;
+                boolean existed = ps.executeUpdate() > 0;
+                if (existed) {
+                    notice.revoked(conn, tokenHash);
+                }
+                return existed;
             }
         });
+    }
+
+    @Override
+    public void onRevokedElsewhere(Consumer<String> revoked) {
+        if (notifications != null) {
+            notifications.onRevoked(revoked);
+        }
     }
 
     @Override
