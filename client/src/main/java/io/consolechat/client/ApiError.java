@@ -48,8 +48,12 @@ public final class ApiError extends ClientException {
         return status == 401;
     }
 
-    /** Worth trying again later: the server is overloaded, restarting, or answered garbage. */
+    /**
+     * Worth trying again later: the server is overloaded, restarting, or answered garbage. A 500 counts too:
+     * a server that is stopping can fail a request it was handed at that moment, and a client that follows a
+     * room should come back when the server does rather than give up.
+     */
     public boolean isTransient() {
-        return status == 429 || status == 502 || status == 503 || status == 504 || BAD_RESPONSE.equals(code);
+        return status == 429 || status >= 500 && status <= 504 || BAD_RESPONSE.equals(code);
     }
 }

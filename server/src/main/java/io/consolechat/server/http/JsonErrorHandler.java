@@ -11,6 +11,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jetty's own refusals (a request line or headers too long, a malformed request, a bad URI encoding)
@@ -18,6 +20,8 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JsonErrorHandler extends ErrorHandler {
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
+
+    private static final Logger log = LoggerFactory.getLogger(JsonErrorHandler.class);
 
     private final Json json;
     private final int maxHeaderBytes;
@@ -30,6 +34,11 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int status, String reason, Throwable cause,
                                     Callback callback) {
+        if (status >= 500 && status != 503) {
+            // A fault of ours, not the client's: worth a line (without a stack trace, which a client could provoke).
+            log.warn("the HTTP layer answered {} {}: {}", request.getMethod(), status,
+                    cause == null ? reason : cause.toString());
+        }
         response.getHeaders().put(JSON);
         response.write(true, body(status), callback);
     }
