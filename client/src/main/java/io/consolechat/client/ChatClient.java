@@ -95,7 +95,7 @@ public final class ChatClient {
 
     /** {@code POST /room/{room}}: returns once the message is stored, with its sequence number. */
     public Event send(String token, String room, String text) {
-        return call(jsonRequest(roomPath(room), token, json.writeBytes(new SendRequest(text))), Event.class);
+        return call(jsonRequest(roomPath(room), token, json.writeBytes(new SendRequest(text, null))), Event.class);
     }
 
     public void leave(String token, String room) {

@@ -1,6 +1,7 @@
 package io.consolechat.client;
 
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.StreamItem;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -160,6 +161,11 @@ public final class RoomFollow implements AutoCloseable {
                     lastSeq = Math.max(lastSeq, end.since());
                     cursor = Cursor.after(lastSeq);
                     return;
+                }
+                // Not on a room stream.
+                case PersonalEvent personal -> {
+                }
+                case StreamItem.RoomsEnd end -> {
                 }
                 case StreamItem.Keepalive keepalive -> {
                 }

@@ -1,5 +1,6 @@
 package io.consolechat.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -8,14 +9,19 @@ import java.util.Objects;
 
 /**
  * Something that happened in a room. {@code seq} is the room's sequence number: it starts at 1 and
- * grows by one per event, whatever its type. {@code text} is present on messages only.
+ * grows by one per event, whatever its type. {@code text} is present on messages only; {@code action} is
+ * true on a message written as an action (IRC's {@code /me}) and absent otherwise.
  */
-@JsonPropertyOrder({"type", "room", "seq", "at", "from", "text"})
+@JsonPropertyOrder({"type", "room", "seq", "at", "from", "text", "action"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Event(@JsonProperty("type") EventType kind, String room, long seq, Instant at, User from, String text)
+public record Event(@JsonProperty("type") EventType kind, String room, long seq, Instant at, User from, String text,
+                    Boolean action)
         implements StreamItem {
 
+    @JsonCreator
     public Event {
+        // Only true is ever written, so that the JSON of an ordinary message stays as it was.
+        action = Boolean.TRUE.equals(action) ? Boolean.TRUE : null;
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(at, "at");
@@ -26,6 +32,14 @@ public record Event(@JsonProperty("type") EventType kind, String room, long seq,
         if ((kind == EventType.MESSAGE) != (text != null)) {
             throw new IllegalArgumentException("messages and only messages carry text");
         }
+        if (action != null && kind != EventType.MESSAGE) {
+            throw new IllegalArgumentException("only messages can be actions");
+        }
+    }
+
+    /** An event that is not an action. */
+    public Event(EventType kind, String room, long seq, Instant at, User from, String text) {
+        this(kind, room, seq, at, from, text, null);
     }
 
     // The JSON field is "type"; the component is named kind so that type() can serve StreamItem as text.

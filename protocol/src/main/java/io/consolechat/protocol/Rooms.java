@@ -1,5 +1,6 @@
 package io.consolechat.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /** Bodies of the room endpoints other than the stream. */
@@ -7,8 +8,17 @@ public final class Rooms {
     private Rooms() {
     }
 
-    /** {@code POST /room/{room}} body. */
-    public record SendRequest(String text) {
+    /** {@code POST /room/{room}} and {@code POST /dm/{user}} body; {@code action} marks an IRC-style {@code /me}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SendRequest(String text, Boolean action) {
+    }
+
+    /** {@code POST /me/blocks} body. */
+    public record BlockRequest(String user) {
+    }
+
+    /** {@code POST /stream-ticket} answer. */
+    public record StreamTicket(String ticket, Instant expiresAt) {
     }
 
     /** One entry of {@code GET /rooms}. */
