@@ -19,12 +19,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final SqlEventLog events;
     private final SqlAccountStore accounts;
+    private final SqlPersonalLog personal;
+    private final SqlBlockList blocks;
 
     private Database(HikariDataSource pool, EventBus bus, Clock clock) {
         this.pool = pool;
         var transactions = new Transactions(pool, pool::evictConnection);
         this.events = new SqlEventLog(transactions, bus, clock);
         this.accounts = new SqlAccountStore(transactions);
+        this.personal = new SqlPersonalLog(transactions);
+        this.blocks = new SqlBlockList(transactions);
     }
 
     /** Opens (creating if needed) {@code console-chat.db} in {@code dataDir}; committed events go to {@code bus}. */
@@ -74,6 +78,14 @@ public final class Database implements AutoCloseable {
 
     public AccountStore accounts() {
         return accounts;
+    }
+
+    public PersonalLog personal() {
+        return personal;
+    }
+
+    public BlockList blocks() {
+        return blocks;
     }
 
     /** Stores what the event log has accepted, then closes the connections. */

@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 public interface EventLog extends AutoCloseable {
 
     /** An event to store; the log gives it its room's next sequence number and the time. */
-    record NewEvent(String room, EventType type, User from, String text) {
+    record NewEvent(String room, EventType type, User from, String text, boolean action) {
+        public NewEvent(String room, EventType type, User from, String text) {
+            this(room, type, from, text, false);
+        }
     }
 
     /** One room of {@code GET /rooms}. */

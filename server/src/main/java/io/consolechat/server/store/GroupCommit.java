@@ -118,11 +118,12 @@ final class GroupCommit implements AutoCloseable {
         var next = reserve(conn, counts, at);
         var events = new ArrayList<Event>(batch.size());
         try (var ps = conn.prepareStatement(
-                "INSERT INTO events (room, seq, type, at, from_name, from_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO events (room, seq, type, at, from_name, from_kind, text, action)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (var p : batch) {
                 var e = p.event();
                 long seq = next.merge(e.room(), 1L, Long::sum) - 1;
-                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text());
+                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text(), e.action());
                 events.add(event);
                 ps.setString(1, event.room());
                 ps.setLong(2, event.seq());
@@ -131,6 +132,7 @@ final class GroupCommit implements AutoCloseable {
                 ps.setString(5, event.from().name());
                 ps.setString(6, event.from().kind().wireName());
                 ps.setString(7, event.text());
+                ps.setBoolean(8, event.action() != null);
                 ps.addBatch();
             }
             ps.executeBatch();
