@@ -12,6 +12,10 @@ import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
+import io.consolechat.server.auth.StreamTickets;
+import io.consolechat.server.room.Conversations;
+import io.consolechat.server.room.Mentions;
+import io.consolechat.server.room.PersonalEvents;
 import io.consolechat.server.room.Presence;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.store.Database;
@@ -35,6 +39,7 @@ public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final RoomService rooms;
+    private final PersonalEvents personal;
     private final HttpConnector connector;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
@@ -53,9 +58,12 @@ public final class ChatServer implements AutoCloseable {
         var accounts = new Accounts(database.accounts(), tokens, new PasswordHasher(), config.tokenLifetimes,
                 config.limits, clock);
         var presence = new Presence(database.events(), config.presence.grace);
-        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer);
-        var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
-                new Guards(config.limits, config.network.trustProxy, clock));
+        this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
+        var mentions = new Mentions(database.accounts(), database.blocks(), personal);
+        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer, mentions);
+        var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
+        var api = new ChatApi(json, rooms, conversations, personal, accounts, tokens, new StreamTickets(clock), clock,
+                config.streams.keepalive, new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
         this.connector = new HttpConnector(config.network);
@@ -134,8 +142,9 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         housekeeping.shutdownNow();
         rooms.endAllStreams();
+        personal.endAllStreams();
         long deadline = System.nanoTime() + DRAIN_STREAMS.toNanos();
-        while (rooms.openStreams() > 0 && System.nanoTime() < deadline) {
+        while (rooms.openStreams() + personal.openStreams() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

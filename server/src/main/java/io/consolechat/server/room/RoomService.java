@@ -22,12 +22,14 @@ public final class RoomService implements AutoCloseable {
     private final EventBus bus;
     private final Presence presence;
     private final int bufferCapacity;
+    private final Mentions mentions;
     private final OpenStreams streams = new OpenStreams();
     private volatile boolean closing;
 
     /** {@code bufferCapacity}: events a stream may fall behind before it is cut off. */
-    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity) {
+    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity, Mentions mentions) {
         this.log = log;
+        this.mentions = mentions;
         this.bus = bus;
         this.presence = presence;
         this.bufferCapacity = bufferCapacity;
@@ -35,7 +37,19 @@ public final class RoomService implements AutoCloseable {
 
     /** Stores a message; returns it once it is durable. */
     public Event post(String room, User from, String text) {
-        return append(new NewEvent(room, EventType.MESSAGE, from, text));
+        return post(room, from, text, false);
+    }
+
+    /**
+     * Stores a message ({@code action}: an IRC-style {@code /me}); returns it once it is durable, after the
+     * users it names as {@code @name} have been told (in a room, not in a direct conversation).
+     */
+    public Event post(String room, User from, String text, boolean action) {
+        var event = append(new NewEvent(room, EventType.MESSAGE, from, text, action));
+        if (!Conversations.isConversation(room)) {
+            mentions.notice(event);
+        }
+        return event;
     }
 
     private Event append(NewEvent event) {
@@ -52,10 +66,21 @@ public final class RoomService implements AutoCloseable {
      * that no stream can open after the others were ended.
      */
     public Feed listen(String room, User user, Backlog backlog) {
+        return listen(room, user, backlog, null);
+    }
+
+    /**
+     * As {@link #listen(String, User, Backlog)}, and every delivery pokes {@code signal} (if not null): one
+     * stream that follows several rooms waits on that one signal, not on each room.
+     */
+    public Feed listen(String room, User user, Backlog backlog, StreamSignal signal) {
         if (closing) {
             throw shuttingDown();
         }
         var subscription = new Subscription(room, user, bufferCapacity);
+        if (signal != null) {
+            subscription.alsoWake(signal);
+        }
         streams.add(subscription);
         var registration = bus.subscribe(room, subscription);
         try {
@@ -91,9 +116,10 @@ public final class RoomService implements AutoCloseable {
         streams.closeStreamsOf(room, user);
     }
 
-    /** Rooms that have events, most recently active first, with who is in them now. */
+    /** Rooms that have events (direct conversations aside), most recently active first, with who is in them now. */
     public List<RoomSummary> rooms() {
         return log.rooms().stream()
+                .filter(r -> !Conversations.isConversation(r.name()))
                 .map(r -> new RoomSummary(r.name(), presence.count(r.name()), r.lastSeq(), r.lastActivity()))
                 .toList();
     }

@@ -23,6 +23,8 @@ final class Subscription implements EventBus.Subscriber {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Closed closed = Closed.NOT;
+    /** Woken as well on every change, when one stream follows several rooms; null otherwise. */
+    private volatile StreamSignal signal;
 
     Subscription(String room, User user, int capacity) {
         this.room = room;
@@ -36,6 +38,18 @@ final class Subscription implements EventBus.Subscriber {
 
     User user() {
         return user;
+    }
+
+    /** Pokes {@code signal} on every delivery and on closing, besides waking {@link #take}. */
+    void alsoWake(StreamSignal signal) {
+        this.signal = signal;
+    }
+
+    private void pokeSignal() {
+        var s = signal;
+        if (s != null) {
+            s.poke();
+        }
     }
 
     /** Called by the bus; never blocks for long. */
@@ -55,6 +69,7 @@ final class Subscription implements EventBus.Subscriber {
         } finally {
             lock.unlock();
         }
+        pokeSignal();
     }
 
     /** Stops taking events; what is buffered can still be taken. */
@@ -68,6 +83,7 @@ final class Subscription implements EventBus.Subscriber {
         } finally {
             lock.unlock();
         }
+        pokeSignal();
     }
 
     /**
