@@ -61,6 +61,14 @@ public record PersonalEvent(@JsonProperty("type") Kind kind, long id, String roo
                 message.action());
     }
 
+    /**
+     * The item for something a user did concerning this user in a room, without a message (an invitation,
+     * a kick, a ban), before the personal stream numbers it.
+     */
+    public static PersonalEvent concerning(Kind kind, String room, User from, Instant at) {
+        return new PersonalEvent(kind, 1, room, null, at, from, null, null);
+    }
+
     /** The same item with its number in the user's stream. */
     public PersonalEvent withId(long newId) {
         return new PersonalEvent(kind, newId, room, seq, at, from, text, action);

@@ -45,8 +45,11 @@ public abstract class PersonalLogContract {
     }
 
     private PersonalEvent item(Kind kind, String text) {
-        return new PersonalEvent(kind, 1, kind == Kind.DM ? "dm:alice:bob" : "lobby", kind == Kind.INVITE ? null : 7L,
-                clock.instant(), ALICE, text, kind == Kind.DM ? Boolean.TRUE : null);
+        if (kind == Kind.INVITE) {
+            return PersonalEvent.concerning(kind, "lobby", ALICE, clock.instant());
+        }
+        return new PersonalEvent(kind, 1, kind == Kind.DM ? "dm:alice:bob" : "lobby", 7L, clock.instant(), ALICE, text,
+                kind == Kind.DM ? Boolean.TRUE : null);
     }
 
     @Test
