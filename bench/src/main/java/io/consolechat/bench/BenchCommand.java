@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure a server: fan-out, idle streams, ingest and logins.",
             "Without --server, each workload starts a fresh server in its own JVM and reports its CPU and memory."},
-        subcommands = {Fanout.class, Idle.class, Ingest.class, Login.class, Suite.class},
+        subcommands = {Fanout.class, Idle.class, Ingest.class, Login.class, ManyRooms.class, Suite.class},
         exitCodeListHeading = BenchCommand.EXIT_CODES, exitCodeList = {BenchCommand.OK, BenchCommand.FAILED})
 public final class BenchCommand implements Callable<Integer> {
     // The exit codes every bench command lists in its --help.

@@ -74,6 +74,24 @@ class WorkloadSmokeTest {
     }
 
     @Test
+    void clientsInManyRoomsSeeEveryMessageWithEitherKindOfStream() throws Exception {
+        for (var mode : ManyRooms.Mode.values()) {
+            var rooms = new ManyRooms();
+            rooms.mode = mode;
+            rooms.clients = 3;
+            rooms.rooms = 4;
+            rooms.hold = 0;
+            rooms.rate = 10;
+            rooms.duration = 1;
+            var result = only(rooms);
+
+            assertThat(result.figures().get("connections")).isEqualTo(mode == ManyRooms.Mode.SINGLE ? 12 : 3);
+            assertThat(result.figures().get("messagesSent")).isEqualTo(10L);
+            assertThat(result.figures().get("deliveriesSeen")).isEqualTo(30L);
+        }
+    }
+
+    @Test
     void ingestConfirmsMessagesAndTheListenerGetsThemAll() throws Exception {
         var ingest = new Ingest();
         ingest.senders = 2;

@@ -1,6 +1,7 @@
 package io.consolechat.client;
 
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.StreamItem;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -181,6 +182,11 @@ public final class RoomFollow implements AutoCloseable {
                         tellConnected();
                     }
                     return;
+                }
+                // Not on a room stream.
+                case PersonalEvent personal -> {
+                }
+                case StreamItem.RoomsEnd end -> {
                 }
                 // A keepalive comes after the backlog: whatever is missing was not there to send.
                 case StreamItem.Keepalive keepalive -> told = told || tellConnected();

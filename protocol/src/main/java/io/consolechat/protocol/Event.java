@@ -25,6 +25,7 @@ public record Event(@JsonProperty("type") EventType kind, String room, long seq,
         this(kind, room, seq, at, from, text, null);
     }
 
+    @JsonCreator
     public Event {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(room, "room");

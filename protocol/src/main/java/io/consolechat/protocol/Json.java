@@ -124,14 +124,25 @@ public final class Json {
         return mapper.readValue(bytes, type);
     }
 
-    /** Parses one line of a room stream into an event, the end line or a keepalive. */
+    private static StreamItem.RoomsEnd roomsEnd(JsonNode node) {
+        var since = new java.util.LinkedHashMap<String, Long>();
+        node.path("since").properties().forEach(entry -> since.put(entry.getKey(), entry.getValue().asLong()));
+        return new StreamItem.RoomsEnd(since, node.hasNonNull("me") ? node.path("me").asLong() : null);
+    }
+
+    /**
+     * Parses one line of a stream into an event, an item of the personal stream, the end line (of one room
+     * or of several) or a keepalive.
+     */
     public StreamItem readStreamItem(String line) throws JsonProcessingException {
         JsonNode node = mapper.readTree(line);
         var type = node.path("type").asText("");
         return switch (type) {
-            case "end" -> new StreamItem.End(node.path("since").asLong());
+            case "end" -> node.path("since").isObject() ? roomsEnd(node) : new StreamItem.End(node.path("since").asLong());
             case "keepalive" -> new StreamItem.Keepalive();
-            default -> mapper.treeToValue(node, Event.class);
+            default -> PersonalEvent.Kind.of(type).isPresent()
+                    ? mapper.treeToValue(node, PersonalEvent.class)
+                    : mapper.treeToValue(node, Event.class);
         };
     }
 }

@@ -9,7 +9,7 @@ public final class Rooms {
     private Rooms() {
     }
 
-    /** {@code POST /room/{room}} body; {@code action} is true for an action ({@code /me}), absent otherwise. */
+    /** {@code POST /room/{room}} and {@code POST /dm/{user}} body; {@code action} is true for an action ({@code /me}), absent otherwise. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SendRequest(String text, Boolean action) {
         // Not a creator: Jackson would otherwise read a bare JSON string ("hi") as a send request.
@@ -17,6 +17,14 @@ public final class Rooms {
         public SendRequest(String text) {
             this(text, null);
         }
+    }
+
+    /** {@code POST /me/blocks} body. */
+    public record BlockRequest(String user) {
+    }
+
+    /** {@code POST /stream-ticket} answer. */
+    public record StreamTicket(String ticket, Instant expiresAt) {
     }
 
     /** One entry of {@code GET /rooms}. */

@@ -46,6 +46,35 @@ class JsonTest {
     }
 
     @Test
+    void actionsCarryTheFlagAndOtherMessagesDoNot() throws Exception {
+        var at = Instant.parse("2026-01-02T03:04:05Z");
+        var bob = new User("Bob", UserKind.REGISTERED);
+        var action = new Event(EventType.MESSAGE, "lobby", 3, at, bob, "waves", true);
+        assertThat(json.write(action)).endsWith("\"text\":\"waves\",\"action\":true}");
+        assertThat(json.readStreamItem(json.write(action))).isEqualTo(action);
+        assertThat(json.write(new Event(EventType.MESSAGE, "lobby", 3, at, bob, "hi", false))).doesNotContain("action");
+        assertThat(json.read("{\"text\":\"waves\",\"action\":true}", Rooms.SendRequest.class).action()).isTrue();
+    }
+
+    @Test
+    void personalItemsAndTheEndOfSeveralRooms() throws Exception {
+        var item = new PersonalEvent(PersonalEvent.Kind.MENTION, 4, "lobby", 9L, Instant.parse("2026-01-02T03:04:05Z"),
+                new User("Ann", UserKind.TEMPORARY), "@bob hi", null);
+        var text = json.write(item);
+        assertThat(text).isEqualTo("{\"type\":\"mention\",\"id\":4,\"room\":\"lobby\",\"seq\":9,"
+                + "\"at\":\"2026-01-02T03:04:05.000Z\",\"from\":{\"name\":\"Ann\",\"kind\":\"temporary\"},\"text\":\"@bob hi\"}");
+        assertThat(json.readStreamItem(text)).isEqualTo(item);
+
+        var since = new java.util.LinkedHashMap<String, Long>();
+        since.put("lobby", 20L);
+        since.put("dev", 7L);
+        var end = new StreamItem.RoomsEnd(since, 45L);
+        assertThat(json.write(end)).isEqualTo("{\"type\":\"end\",\"since\":{\"lobby\":20,\"dev\":7},\"me\":45}");
+        assertThat(json.readStreamItem(json.write(end))).isEqualTo(end);
+        assertThat(json.write(new StreamItem.RoomsEnd(since, null))).doesNotContain("me");
+    }
+
+    @Test
     void joinsCarryNoText() {
         var join = new Event(EventType.JOIN, "lobby", 1, Instant.parse("2026-01-02T03:04:05.123Z"),
                 new User("anon-x1", UserKind.ANONYMOUS), null);

@@ -13,6 +13,10 @@ import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
 import io.consolechat.server.limit.RateLimit;
+import io.consolechat.server.auth.StreamTickets;
+import io.consolechat.server.room.Conversations;
+import io.consolechat.server.room.Mentions;
+import io.consolechat.server.room.PersonalEvents;
 import io.consolechat.server.room.Presence;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.store.Database;
@@ -37,6 +41,7 @@ public final class ChatServer implements AutoCloseable {
     private final Database database;
     private final RoomService rooms;
     private final PasswordHasher hasher;
+    private final PersonalEvents personal;
     private final HttpConnector connector;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
@@ -56,12 +61,15 @@ public final class ChatServer implements AutoCloseable {
         var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
         var presence = new Presence(database.events(), config.presence.grace,
                 new RateLimit(config.limits.joins, "rooms entered", clock));
+        this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
+        var mentions = new Mentions(database.accounts(), database.blocks(), personal);
         this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer,
-                new RateLimit(config.limits.newRooms, "new rooms", clock));
+                new RateLimit(config.limits.newRooms, "new rooms", clock), mentions);
         // A token another server revoked ends its streams here as well.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
-        var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
-                new Guards(config.limits, config.network.trustProxy, clock));
+        var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
+        var api = new ChatApi(json, rooms, conversations, personal, accounts, tokens, new StreamTickets(clock), clock,
+                config.streams.keepalive, new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
         this.connector = new HttpConnector(config.network);
@@ -153,8 +161,9 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         housekeeping.shutdownNow();
         rooms.endAllStreams();
+        personal.endAllStreams();
         long deadline = System.nanoTime() + DRAIN_STREAMS.toNanos();
-        while (rooms.openStreams() > 0 && System.nanoTime() < deadline) {
+        while (rooms.openStreams() + personal.openStreams() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

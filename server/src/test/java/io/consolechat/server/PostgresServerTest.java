@@ -45,6 +45,13 @@ class PostgresServerTest {
                 assertThat(items.getLast()).isEqualTo(new StreamItem.End(4));
             }
             assertThat(again.sendMessage("pg", bob, "after the restart").seq()).isEqualTo(5);
+
+            // A direct conversation between two names of 32 characters is a room name of 68.
+            var longA = again.login("a".repeat(32), null);
+            again.login("b".repeat(32), null);
+            var dm = again.post("/dm/" + "b".repeat(32), longA, "{\"text\":\"hello across 68 characters\"}");
+            assertThat(dm.status()).as(dm.body()).isEqualTo(201);
+            assertThat(dm.event().room()).hasSize(68);
         }
     }
 }

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
 import io.consolechat.protocol.MessageText;
+import io.consolechat.protocol.Rooms.BlockRequest;
 import io.consolechat.protocol.Rooms.Health;
 import io.consolechat.protocol.Rooms.Ok;
 import io.consolechat.protocol.Rooms.SendRequest;
 import io.consolechat.protocol.Tokens.LoginRequest;
 import io.consolechat.server.auth.Accounts;
 import io.consolechat.server.auth.BearerTokens;
+import io.consolechat.server.auth.StreamTickets;
 import io.consolechat.server.error.Refused;
+import io.consolechat.server.room.Conversations;
+import io.consolechat.server.room.PersonalEvents;
 import io.consolechat.server.room.RoomService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -33,16 +37,23 @@ public final class ChatApi {
     private final Authenticator auth;
     private final BearerTokens tokens;
     private final RoomStream stream;
+    private final CombinedStream combined;
+    private final Conversations conversations;
+    private final StreamTickets tickets;
     private final Guards guards;
 
-    public ChatApi(Json json, RoomService rooms, Accounts accounts, BearerTokens tokens, Clock clock,
-                   Duration keepalive, Guards guards) {
+    public ChatApi(Json json, RoomService rooms, Conversations conversations, PersonalEvents personal,
+                   Accounts accounts, BearerTokens tokens, StreamTickets tickets, Clock clock, Duration keepalive,
+                   Guards guards) {
         this.json = json;
         this.rooms = rooms;
+        this.conversations = conversations;
         this.accounts = accounts;
-        this.auth = new Authenticator(tokens, clock);
+        this.auth = new Authenticator(tokens, tickets, clock);
         this.tokens = tokens;
+        this.tickets = tickets;
         this.stream = new RoomStream(rooms, json, keepalive);
+        this.combined = new CombinedStream(rooms, personal, json, keepalive);
         this.guards = guards;
     }
 
@@ -61,6 +72,13 @@ public final class ChatApi {
         routes.post("/room/{room}/leave", this::leave);
         routes.get("/room/{room}/members", this::members);
         routes.get("/room/{room}/messages", this::messages);
+        routes.get("/dm/{user}", this::streamConversation);
+        routes.post("/dm/{user}", this::sendDirect);
+        routes.post("/me/blocks", this::block);
+        routes.delete("/me/blocks/{user}", this::unblock);
+        routes.get("/me/events", ctx -> streamCombined(ctx, combined.parsePersonal(ctx)));
+        routes.get("/stream", ctx -> streamCombined(ctx, combined.parseRooms(ctx)));
+        routes.post("/stream-ticket", this::streamTicket);
     }
 
     private void login(Context ctx) {
@@ -91,21 +109,83 @@ public final class ChatApi {
     }
 
     private void streamRoom(Context ctx) throws InterruptedException {
-        var session = auth.require(ctx);
+        var user = auth.requireForStream(ctx);
         var request = stream.parse(ctx, Requests.room(ctx));
-        var slot = guards.openStream(ctx, session);
+        var slot = guards.openStream(ctx, user);
         try {
-            stream.serve(ctx, request, session);
+            stream.serve(ctx, request, user);
         } finally {
             slot.close();
         }
+    }
+
+    private void streamConversation(Context ctx) throws InterruptedException {
+        var user = auth.requireForStream(ctx);
+        var other = ctx.pathParam("user");
+        var request = stream.parse(ctx, Conversations.conversation(user.user().name(), other));
+        var slot = guards.openStream(ctx, user);
+        try {
+            stream.serve(ctx, request, user, backlog -> conversations.listen(user, other, backlog));
+        } finally {
+            slot.close();
+        }
+    }
+
+    /** One stream slot for the whole stream, however many rooms it follows. */
+    private void streamCombined(Context ctx, CombinedStream.Request request) throws InterruptedException {
+        var user = auth.requireForStream(ctx);
+        var slot = guards.openStream(ctx, user);
+        try {
+            combined.serve(ctx, request, user);
+        } finally {
+            slot.close();
+        }
+    }
+
+    private void streamTicket(Context ctx) {
+        var session = auth.require(ctx);
+        guards.newToken(ctx);
+        send(ctx, 201, tickets.issue(session));
     }
 
     private void sendMessage(Context ctx) {
         var session = auth.require(ctx);
         guards.send(session.user());
         var room = Requests.room(ctx);
-        var text = MessageText.normalize(messageText(ctx));
+        var message = message(ctx);
+        send(ctx, 201, rooms.post(room, session.user(), message.text(), message.action(), idempotencyKey(ctx)));
+    }
+
+    private void sendDirect(Context ctx) {
+        var session = auth.require(ctx);
+        guards.send(session.user());
+        var message = message(ctx);
+        send(ctx, 201, conversations.send(session.user(), ctx.pathParam("user"), message.text(), message.action()));
+    }
+
+    private void block(Context ctx) {
+        var session = auth.require(ctx);
+        var request = parse(Requests.body(ctx), BlockRequest.class);
+        if (request.user() == null) {
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the body needs a \"user\" field");
+        }
+        conversations.block(session.user(), request.user());
+        send(ctx, 200, Ok.OK);
+    }
+
+    private void unblock(Context ctx) {
+        var session = auth.require(ctx);
+        conversations.unblock(session.user(), ctx.pathParam("user"));
+        send(ctx, 200, Ok.OK);
+    }
+
+    /** A message's checked text, and whether it is an action. */
+    private record Message(String text, boolean action) {
+    }
+
+    private Message message(Context ctx) {
+        var raw = messageText(ctx);
+        var text = MessageText.normalize(raw.text());
         MessageText.problem(text).ifPresent(problem -> {
             throw new Refused(problem, switch (problem) {
                 case EMPTY_MESSAGE -> "the message is empty";
@@ -113,7 +193,7 @@ public final class ChatApi {
                 default -> "the message holds control characters (only newline and tab are allowed)";
             });
         });
-        send(ctx, 201, rooms.post(room, session.user(), text, idempotencyKey(ctx)));
+        return new Message(text, raw.action());
     }
 
     /** The client's {@code Idempotency-Key}: a retry with the same one stores nothing twice. */
@@ -129,18 +209,18 @@ public final class ChatApi {
         return key;
     }
 
-    private String messageText(Context ctx) {
+    private Message messageText(Context ctx) {
         // The raw header: the servlet's getContentType() throws on a malformed charset parameter.
         var type = mediaType(ctx.header("Content-Type"));
         var body = Requests.body(ctx);
         return switch (type) {
-            case "text/plain" -> Requests.plainText(body);
+            case "text/plain" -> new Message(Requests.plainText(body), false);
             case "", "application/json" -> {
                 var request = parse(body, SendRequest.class);
                 if (request.text() == null) {
                     throw new Refused(ErrorCode.INVALID_REQUEST, "the body needs a \"text\" field");
                 }
-                yield request.text();
+                yield new Message(request.text(), Boolean.TRUE.equals(request.action()));
             }
             default -> throw new Refused(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send application/json ({\"text\": \"...\"}) or text/plain");

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,13 @@ final class RoomStream {
     }
 
     void serve(Context ctx, Request request, Session user) throws InterruptedException {
+        serve(ctx, request, user, backlog -> rooms.listen(request.room(), user, backlog));
+    }
+
+    /** As above, with the feed opened by {@code open} (a direct conversation checks who may read it). */
+    void serve(Context ctx, Request request, Session user, Function<Backlog, Feed> open) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
-        try (var feed = rooms.listen(request.room(), user, request.backlog())) {
+        try (var feed = open.apply(request.backlog())) {
             ctx.status(200);
             ctx.res().setContentType(request.format().contentType());
             ctx.res().setHeader("Cache-Control", "no-cache");

@@ -29,15 +29,19 @@ public final class RoomService implements AutoCloseable {
     private final Presence presence;
     private final int bufferCapacity;
     private final RoomCreation creation;
+    private final Mentions mentions;
     private final OpenStreams streams = new OpenStreams();
     private volatile boolean closing;
 
     /**
      * {@code bufferCapacity}: events a stream may fall behind before it is cut off; {@code newRooms}: how many
-     * rooms one user may create (by a first post or stream) per period.
+     * rooms one user may create (by a first post or stream) per period; {@code mentions}: who is told of
+     * being named.
      */
-    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity, RateLimit newRooms) {
+    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity, RateLimit newRooms,
+                       Mentions mentions) {
         this.log = log;
+        this.mentions = mentions;
         this.bus = bus;
         this.presence = presence;
         this.bufferCapacity = bufferCapacity;
@@ -45,12 +49,23 @@ public final class RoomService implements AutoCloseable {
     }
 
     /**
-     * Stores a message; returns it once it is durable. With an idempotency {@code key} (null for none), a
-     * message the same user already stored with that key is returned instead of storing it again.
+     * Stores a message ({@code action}: an IRC-style {@code /me}); returns it once it is durable, after the
+     * users it names as {@code @name} have been told (in a room, not in a direct conversation). With an
+     * idempotency {@code key} (null for none), a message the same user already stored with that key is
+     * returned instead of storing it again.
      */
-    public Event post(String room, User from, String text, String key) {
+    public Event post(String room, User from, String text, boolean action, String key) {
         creation.check(room, from);
-        return append(new NewEvent(room, EventType.MESSAGE, from, text, key));
+        var event = append(new NewEvent(room, EventType.MESSAGE, from, text, action, key));
+        if (!Conversations.isConversation(room)) {
+            mentions.notice(event);
+        }
+        return event;
+    }
+
+    /** As {@link #post(String, User, String, boolean, String)} without an idempotency key. */
+    public Event post(String room, User from, String text, boolean action) {
+        return post(room, from, text, action, null);
     }
 
     /** Forgets idempotency keys older than a day: a client retries within seconds or minutes, not days. */
@@ -72,11 +87,22 @@ public final class RoomService implements AutoCloseable {
      * that no stream can open after the others were ended.
      */
     public Feed listen(String room, Session user, Backlog backlog) {
+        return listen(room, user, backlog, null);
+    }
+
+    /**
+     * As {@link #listen(String, Session, Backlog)}, and every delivery pokes {@code signal} (if not null): one
+     * stream that follows several rooms waits on that one signal, not on each room.
+     */
+    public Feed listen(String room, Session user, Backlog backlog, StreamSignal signal) {
         if (closing) {
             throw shuttingDown();
         }
         creation.check(room, user.user());
         var subscription = new Subscription(room, user, bufferCapacity);
+        if (signal != null) {
+            subscription.alsoWake(signal);
+        }
         streams.add(subscription);
         var registration = bus.subscribe(room, subscription);
         try {
@@ -126,12 +152,14 @@ public final class RoomService implements AutoCloseable {
     }
 
     /**
-     * Up to {@code limit} rooms that have events, most recently active first, with who is in them now,
-     * starting after {@code after} (null for the first page).
+     * Up to {@code limit} rooms that have events (direct conversations aside, so a page may hold fewer),
+     * most recently active first, with who is in them now, starting after {@code after} (null for the first
+     * page).
      */
     public RoomPage rooms(int limit, RoomCursor after) {
         var rows = log.rooms(limit, after == null ? null : new EventLog.RoomRow(after.name(), 0, after.lastActivity()));
         var rooms = rows.stream()
+                .filter(r -> !Conversations.isConversation(r.name()))
                 .map(r -> new RoomSummary(r.name(), presence.count(r.name()), r.lastSeq(), r.lastActivity()))
                 .toList();
         var next = rows.size() < limit ? null

@@ -23,6 +23,8 @@ final class Subscription implements EventBus.Subscriber {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Closed closed = Closed.NOT;
+    /** Woken as well on every change, when one stream follows several rooms; null otherwise. */
+    private volatile StreamSignal signal;
 
     Subscription(String room, Session session, int capacity) {
         this.room = room;
@@ -37,6 +39,18 @@ final class Subscription implements EventBus.Subscriber {
     /** Whose stream this is, and the token it was opened with. */
     Session session() {
         return session;
+    }
+
+    /** Pokes {@code signal} on every delivery and on closing, besides waking {@link #take}. */
+    void alsoWake(StreamSignal signal) {
+        this.signal = signal;
+    }
+
+    private void pokeSignal() {
+        var s = signal;
+        if (s != null) {
+            s.poke();
+        }
     }
 
     /** Called by the bus; never blocks for long. */
@@ -56,6 +70,7 @@ final class Subscription implements EventBus.Subscriber {
         } finally {
             lock.unlock();
         }
+        pokeSignal();
     }
 
     /** Stops taking events; what is buffered can still be taken. */
@@ -69,6 +84,7 @@ final class Subscription implements EventBus.Subscriber {
         } finally {
             lock.unlock();
         }
+        pokeSignal();
     }
 
     /**

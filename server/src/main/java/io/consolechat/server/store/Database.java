@@ -30,6 +30,8 @@ public final class Database implements AutoCloseable {
     private final PostgresNotifications notifications;
     private final SqlEventLog events;
     private final SqlAccountStore accounts;
+    private final SqlPersonalLog personal;
+    private final SqlBlockList blocks;
 
     private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
                      EventBus bus, Clock clock) {
@@ -40,6 +42,8 @@ public final class Database implements AutoCloseable {
         this.events = new SqlEventLog(transactions, bus, notifications == null ? CommitNotice.NONE : notifications,
                 clock);
         this.accounts = new SqlAccountStore(transactions, notifications);
+        this.personal = new SqlPersonalLog(transactions);
+        this.blocks = new SqlBlockList(transactions);
         if (notifications != null) {
             notifications.start(events);
         }
@@ -78,7 +82,7 @@ public final class Database implements AutoCloseable {
         var config = new HikariConfig();
         config.setDataSource(underPool.apply(sqlite));
         try {
-            return open(config, file.toString(), lock, null, bus, clock);
+            return open(config, "sqlite", file.toString(), lock, null, bus, clock);
         } catch (StoreException e) {
             lock.close();
             throw e;
@@ -97,11 +101,11 @@ public final class Database implements AutoCloseable {
         // A request waits this long for a connection before it gets its 503: a database that is gone must not
         // hold requests for Hikari's default 30 s.
         config.setConnectionTimeout(5_000);
-        return open(config, url.toString(), null, new PostgresNotifications(url, bus), bus, clock);
+        return open(config, "postgresql", url.toString(), null, new PostgresNotifications(url, bus), bus, clock);
     }
 
     /** The pool and the schema, whatever the database; Flyway serialises concurrent migrations itself. */
-    private static Database open(HikariConfig config, String where, DataDirectoryLock lock,
+    private static Database open(HikariConfig config, String vendor, String where, DataDirectoryLock lock,
                                  PostgresNotifications notifications, EventBus bus, Clock clock) {
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
@@ -113,7 +117,9 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            // The shared migrations, and those of this kind of database alone.
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+                    .load().migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
@@ -172,6 +178,14 @@ public final class Database implements AutoCloseable {
 
     public AccountStore accounts() {
         return accounts;
+    }
+
+    public PersonalLog personal() {
+        return personal;
+    }
+
+    public BlockList blocks() {
+        return blocks;
     }
 
     /** Stores what the event log has accepted, then closes the connections. */

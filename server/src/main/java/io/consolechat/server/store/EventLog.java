@@ -17,13 +17,17 @@ import java.util.concurrent.CompletableFuture;
 public interface EventLog extends AutoCloseable {
 
     /**
-     * An event to store; the log gives it its room's next sequence number and the time. With a {@code key}
-     * (a client's Idempotency-Key), an event the same user already stored with that key is returned instead
-     * of storing a second one.
+     * An event to store; the log gives it its room's next sequence number and the time. {@code action} marks
+     * a message written as an action (IRC's {@code /me}). With a {@code key} (a client's Idempotency-Key), an
+     * event the same user already stored with that key is returned instead of storing a second one.
      */
-    record NewEvent(String room, EventType type, User from, String text, String key) {
+    record NewEvent(String room, EventType type, User from, String text, boolean action, String key) {
         public NewEvent(String room, EventType type, User from, String text) {
-            this(room, type, from, text, null);
+            this(room, type, from, text, false, null);
+        }
+
+        public NewEvent(String room, EventType type, User from, String text, boolean action) {
+            this(room, type, from, text, action, null);
         }
     }
 

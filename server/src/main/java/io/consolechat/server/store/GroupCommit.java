@@ -156,14 +156,14 @@ final class GroupCommit implements AutoCloseable {
             notice.added(conn, room.getKey(), first, first + room.getValue() - 1);
         }
         var added = new ArrayList<Event>(fresh.size());
-        try (var events = conn.prepareStatement(
-                "INSERT INTO events (room, seq, type, at, from_name, from_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        try (var events = conn.prepareStatement("INSERT INTO events (room, seq, type, at, from_name, from_kind, "
+                + "text, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
              var keys = conn.prepareStatement(
                 "INSERT INTO post_keys (user_key, idem_key, room, seq, created_at) VALUES (?, ?, ?, ?, ?)")) {
             for (int i : fresh) {
                 var e = batch.get(i).event();
                 long seq = next.merge(e.room(), 1L, Long::sum) - 1;
-                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text());
+                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text(), e.action());
                 results[i] = event;
                 added.add(event);
                 events.setString(1, event.room());
@@ -173,6 +173,7 @@ final class GroupCommit implements AutoCloseable {
                 events.setString(5, event.from().name());
                 events.setString(6, event.from().kind().wireName());
                 events.setString(7, event.text());
+                events.setBoolean(8, event.action() != null);
                 events.addBatch();
                 if (e.key() != null) {
                     keys.setString(1, Names.userKey(e.from().name()));
@@ -194,8 +195,8 @@ final class GroupCommit implements AutoCloseable {
 
     /** The event the same user stored earlier with this append's idempotency key, or null. */
     private static Event storedWithKey(Connection conn, NewEvent event) throws SQLException {
-        try (var ps = conn.prepareStatement("SELECT e.room, e.seq, e.type, e.at, e.from_name, e.from_kind, e.text "
-                + "FROM post_keys k JOIN events e ON e.room = k.room AND e.seq = k.seq "
+        try (var ps = conn.prepareStatement("SELECT e.room, e.seq, e.type, e.at, e.from_name, e.from_kind, e.text, "
+                + "e.action FROM post_keys k JOIN events e ON e.room = k.room AND e.seq = k.seq "
                 + "WHERE k.user_key = ? AND k.idem_key = ?")) {
             ps.setString(1, Names.userKey(event.from().name()));
             ps.setString(2, event.key());

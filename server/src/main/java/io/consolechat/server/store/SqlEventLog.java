@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** The event log in portable SQL; appends go through {@link GroupCommit}. */
 final class SqlEventLog implements EventLog {
-    static final String EVENT_COLUMNS = "room, seq, type, at, from_name, from_kind, text";
+    static final String EVENT_COLUMNS = "room, seq, type, at, from_name, from_kind, text, action";
     private static final int QUEUE_CAPACITY = 10_000;
 
     private final Transactions transactions;
@@ -69,7 +69,7 @@ final class SqlEventLog implements EventLog {
                         UserKind.valueOf(rs.getString("from_kind").toUpperCase(Locale.ROOT)));
                 events.add(new Event(EventType.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)),
                         rs.getString("room"), rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")), from,
-                        rs.getString("text")));
+                        rs.getString("text"), rs.getBoolean("action")));
             }
             return events;
         }

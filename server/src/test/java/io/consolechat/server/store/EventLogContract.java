@@ -170,16 +170,16 @@ public abstract class EventLogContract {
 
     @Test
     void anAppendWithAKeyAlreadyStoredReturnsTheStoredEvent() {
-        var first = log.append(new NewEvent("keyed", EventType.MESSAGE, ALICE, "once", "k1")).join();
-        var again = log.append(new NewEvent("keyed", EventType.MESSAGE, ALICE, "once", "k1")).join();
-        var bobs = log.append(new NewEvent("keyed", EventType.MESSAGE, BOB, "his own", "k1")).join();
+        var first = log.append(new NewEvent("keyed", EventType.MESSAGE, ALICE, "once", false, "k1")).join();
+        var again = log.append(new NewEvent("keyed", EventType.MESSAGE, ALICE, "once", false, "k1")).join();
+        var bobs = log.append(new NewEvent("keyed", EventType.MESSAGE, BOB, "his own", false, "k1")).join();
         assertThat(again).isEqualTo(first);
         assertThat(bobs.seq()).isEqualTo(2);
         assertThat(log.after("keyed", 0, 10)).containsExactly(first, bobs);
         // Keys are forgotten after a while; then the same key stores anew.
         clock.advance(Duration.ofSeconds(1));
         assertThat(log.forgetKeys(clock.instant())).isEqualTo(2);
-        assertThat(log.append(new NewEvent("keyed", EventType.MESSAGE, ALICE, "once", "k1")).join().seq()).isEqualTo(3);
+        assertThat(log.append(new NewEvent("keyed", EventType.MESSAGE, ALICE, "once", false, "k1")).join().seq()).isEqualTo(3);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.Json;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.StreamItem;
 import io.consolechat.protocol.User;
 import java.io.BufferedReader;
@@ -195,6 +196,31 @@ public final class Api {
             throw new AssertionError("POST /room/" + room + ": " + reply);
         }
         return reply.event();
+    }
+
+    /** {@code POST /dm/{user}} with a text, whatever the answer. */
+    public Reply sendDirect(String to, String token, String text) {
+        return post("/dm/" + to, token, json.write(java.util.Map.of("text", text)));
+    }
+
+    /** Sends a direct message and returns the stored event; fails the test unless the server answers 201. */
+    public Event sendDirectMessage(String to, String token, String text) {
+        var reply = sendDirect(to, token, text);
+        if (reply.status() != 201) {
+            throw new AssertionError("POST /dm/" + to + ": " + reply);
+        }
+        return reply.event();
+    }
+
+    /** Every item of {@code user}'s personal stream after {@code since}, read with a stream that ends at once. */
+    public List<PersonalEvent> personalAfter(String token, long since) throws InterruptedException {
+        try (var stream = stream("/me/events?timeout=0&since=" + since, token)) {
+            var items = stream.itemsToEnd(Duration.ofSeconds(10));
+            if (!(items.getLast() instanceof StreamItem.End)) {
+                throw new AssertionError("no end line: " + items);
+            }
+            return items.subList(0, items.size() - 1).stream().map(PersonalEvent.class::cast).toList();
+        }
     }
 
     /** Opens a stream; lines arrive in the returned {@link Stream} as they are read. */

@@ -1,6 +1,7 @@
 package io.consolechat.server.testing;
 
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.StreamItem;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ public final class Follower {
                         case StreamItem.Keepalive keepalive -> {
                             // Nothing to collect.
                         }
+                        case PersonalEvent personal -> throw new AssertionError("a personal item on a room stream");
+                        case StreamItem.RoomsEnd end -> throw new AssertionError("a multi-room end on a room stream");
                     }
                 }
             }

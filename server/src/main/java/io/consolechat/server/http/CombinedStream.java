@@ -1,0 +1,217 @@
+package io.consolechat.server.http;
+
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.Event;
+import io.consolechat.protocol.Json;
+import io.consolechat.protocol.Names;
+import io.consolechat.protocol.PersonalEvent;
+import io.consolechat.protocol.StreamItem;
+import io.consolechat.protocol.User;
+import io.consolechat.server.error.Refused;
+import io.consolechat.server.auth.Session;
+import io.consolechat.server.room.Backlog;
+import io.consolechat.server.room.Feed;
+import io.consolechat.server.room.PersonalEvents;
+import io.consolechat.server.room.PersonalFeed;
+import io.consolechat.server.room.RoomService;
+import io.consolechat.server.room.StreamSignal;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams that follow more than one room's sequence: {@code GET /stream} (several rooms, and the personal
+ * stream with {@code me}) and {@code GET /me/events} (the personal stream alone). Each room is a {@link Feed}
+ * of its own, exactly as a room stream would open it (presence included); all of them, and the personal
+ * feed, poke one {@link StreamSignal}, which is all the writer waits on: one thread per stream, not per room.
+ */
+final class CombinedStream {
+    private static final Logger log = LoggerFactory.getLogger(CombinedStream.class);
+    static final int MAX_ROOMS = 50;
+
+    /**
+     * What the client asked for: each room with its backlog, and the personal stream's backlog ({@code null}
+     * for none). {@code roomsEnd}: the end line names every cursor ({@code /stream}) rather than only the
+     * personal one ({@code /me/events}).
+     */
+    record Request(Map<String, Backlog> rooms, Backlog personal, int timeoutSeconds, StreamFormat format,
+                   boolean roomsEnd) {
+    }
+
+    private final RoomService rooms;
+    private final PersonalEvents personal;
+    private final Json json;
+    private final Duration keepalive;
+    private final EncodedEvents encoded = new EncodedEvents();
+
+    CombinedStream(RoomService rooms, PersonalEvents personal, Json json, Duration keepalive) {
+        this.rooms = rooms;
+        this.personal = personal;
+        this.json = json;
+        this.keepalive = keepalive;
+    }
+
+    /** {@code GET /stream?rooms=lobby:17,dev&me=42&timeout=&history=}. */
+    Request parseRooms(Context ctx) {
+        var format = StreamFormat.of(ctx.header("Accept"), json);
+        int timeout = (int) Requests.number(ctx, "timeout", RoomStream.DEFAULT_TIMEOUT_SECONDS, 0,
+                RoomStream.MAX_TIMEOUT_SECONDS);
+        int history = (int) Requests.number(ctx, "history", RoomStream.DEFAULT_HISTORY, 0, RoomStream.MAX_HISTORY);
+        var listed = ctx.queryParam("rooms");
+        var me = ctx.queryParam("me") == null ? null : Requests.number(ctx, "me", 0, 0, Long.MAX_VALUE - 1);
+        var roomBacklogs = new LinkedHashMap<String, Backlog>();
+        if (listed != null && !listed.isEmpty()) {
+            var entries = listed.split(",", -1);
+            if (entries.length > MAX_ROOMS) {
+                throw new Refused(ErrorCode.INVALID_REQUEST, "a stream follows at most " + MAX_ROOMS + " rooms");
+            }
+            for (var entry : entries) {
+                int colon = entry.indexOf(':');
+                var rawName = colon < 0 ? entry : entry.substring(0, colon);
+                var room = Names.roomName(rawName).orElseThrow(() -> new Refused(ErrorCode.INVALID_ROOM,
+                        "room names are 1 to 64 characters of a-z 0-9 _ - and start with a letter or digit"));
+                Backlog backlog = colon < 0 ? new Backlog.Recent(history)
+                        : new Backlog.Since(Requests.number(entry.substring(colon + 1), "the cursor of " + room, 0,
+                                Long.MAX_VALUE - 1));
+                if (roomBacklogs.putIfAbsent(room, backlog) != null) {
+                    throw new Refused(ErrorCode.INVALID_REQUEST, room + " is listed twice");
+                }
+            }
+        }
+        if (roomBacklogs.isEmpty() && me == null) {
+            throw new Refused(ErrorCode.INVALID_REQUEST, "list rooms=name[:seq],... and/or me=<id>");
+        }
+        return new Request(roomBacklogs, me == null ? null : new Backlog.Since(me), timeout, format, true);
+    }
+
+    /** {@code GET /me/events?since=&history=&timeout=}. */
+    Request parsePersonal(Context ctx) {
+        var format = StreamFormat.of(ctx.header("Accept"), json);
+        int timeout = (int) Requests.number(ctx, "timeout", RoomStream.DEFAULT_TIMEOUT_SECONDS, 0,
+                RoomStream.MAX_TIMEOUT_SECONDS);
+        int history = (int) Requests.number(ctx, "history", RoomStream.DEFAULT_HISTORY, 0, RoomStream.MAX_HISTORY);
+        var since = ctx.queryParam("since") == null ? null : Requests.number(ctx, "since", 0, 0, Long.MAX_VALUE - 1);
+        Backlog backlog = since == null ? new Backlog.Recent(history) : new Backlog.Since(since);
+        return new Request(Map.of(), backlog, timeout, format, false);
+    }
+
+    void serve(Context ctx, Request request, Session user) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
+        var signal = new StreamSignal();
+        var feeds = new LinkedHashMap<String, Feed>();
+        PersonalFeed mine = null;
+        try {
+            for (var room : request.rooms().entrySet()) {
+                feeds.put(room.getKey(), rooms.listen(room.getKey(), user, room.getValue(), signal));
+            }
+            if (request.personal() != null) {
+                mine = switch (request.personal()) {
+                    case Backlog.Since since -> personal.listen(user.user(), since.seq(), 0, signal);
+                    case Backlog.Recent recent -> personal.listen(user.user(), null, recent.count(), signal);
+                };
+            }
+            ctx.status(200);
+            ctx.res().setContentType(request.format().contentType());
+            ctx.res().setHeader("Cache-Control", "no-cache");
+            ctx.res().setHeader("X-Accel-Buffering", "no");
+            var out = new StreamOutput(ctx.res().getOutputStream());
+            write(out, request.format(), feeds, mine, signal, deadline);
+            out.add(request.format().encode(end(request, feeds, mine)));
+            out.finish();
+        } catch (IOException e) {
+            log.debug("stream of {} rooms ended early: {}", feeds.size(), e.toString());
+        } finally {
+            feeds.values().forEach(Feed::close);
+            if (mine != null) {
+                mine.close();
+            }
+        }
+    }
+
+    private static StreamItem end(Request request, Map<String, Feed> feeds, PersonalFeed mine) {
+        if (!request.roomsEnd()) {
+            return new StreamItem.End(mine.lastId());
+        }
+        var since = new LinkedHashMap<String, Long>();
+        feeds.forEach((room, feed) -> since.put(room, feed.lastSeq()));
+        return new StreamItem.RoomsEnd(since, mine == null ? null : mine.lastId());
+    }
+
+    /**
+     * Writes every feed's backlog, then whatever arrives in any of them, until the deadline or until one feed
+     * ends (the user left a room, fell too far behind, shutdown): the end line then tells where to resume.
+     */
+    private void write(StreamOutput out, StreamFormat format, Map<String, Feed> feeds, PersonalFeed mine,
+                       StreamSignal signal, long deadline) throws IOException, InterruptedException {
+        for (var feed : feeds.values()) {
+            while (!feed.live()) {
+                sendEvents(out, format, feed.next(0));
+                out.send();
+            }
+        }
+        while (mine != null && !mine.live()) {
+            sendPersonal(out, format, mine.next());
+            out.send();
+        }
+        out.open();
+        long keepaliveNanos = keepalive.toNanos();
+        long nextKeepalive = System.nanoTime() + keepaliveNanos;
+        while (System.nanoTime() < deadline) {
+            // Cleared before polling: a delivery after a feed was polled leaves the signal set.
+            signal.clear();
+            boolean ended = false;
+            boolean wrote = false;
+            for (var feed : feeds.values()) {
+                var events = feed.next(0);
+                if (events == null) {
+                    ended = true;
+                } else if (!events.isEmpty()) {
+                    sendEvents(out, format, events);
+                    wrote = true;
+                }
+            }
+            if (mine != null) {
+                var items = mine.next();
+                if (items == null) {
+                    ended = true;
+                } else if (!items.isEmpty()) {
+                    sendPersonal(out, format, items);
+                    wrote = true;
+                }
+            }
+            if (wrote) {
+                out.send();
+                nextKeepalive = System.nanoTime() + keepaliveNanos;
+            }
+            if (ended) {
+                return;
+            }
+            if (!wrote) {
+                signal.await(Math.min(deadline, nextKeepalive));
+                if (System.nanoTime() >= nextKeepalive) {
+                    out.add(format.encode(new StreamItem.Keepalive()));
+                    out.send();
+                    nextKeepalive = System.nanoTime() + keepaliveNanos;
+                }
+            }
+        }
+    }
+
+    private void sendEvents(StreamOutput out, StreamFormat format, List<Event> events) {
+        for (var event : events) {
+            out.add(encoded.encode(format, event));
+        }
+    }
+
+    private static void sendPersonal(StreamOutput out, StreamFormat format, List<PersonalEvent> items) {
+        for (var item : items) {
+            out.add(format.encode(item));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.consolechat.server.room;
+
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.Names;
+import io.consolechat.protocol.PersonalEvent;
+import io.consolechat.protocol.User;
+import io.consolechat.server.error.Refused;
+import io.consolechat.server.store.PersonalLog;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each user's personal stream: what concerns them (direct messages, mentions, and whatever else a room wants
+ * to tell a user, such as an invitation) is stored with the user's next id and handed to the user's open
+ * personal feeds. The log is the truth: a feed that sees a gap reads it from there.
+ */
+public final class PersonalEvents {
+    private final PersonalLog log;
+    private final int bufferCapacity;
+    private final Map<String, Set<PersonalFeed>> listeners = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    public PersonalEvents(PersonalLog log, int bufferCapacity) {
+        this.log = log;
+        this.bufferCapacity = bufferCapacity;
+    }
+
+    /**
+     * Stores {@code item} in {@code user}'s personal stream (its id is assigned there) and delivers it to the
+     * user's open feeds; returns it once durable. This is the one call for anything that concerns a user.
+     */
+    public PersonalEvent notify(String userName, PersonalEvent item) {
+        var key = Names.userKey(userName);
+        var stored = log.append(key, item);
+        var feeds = listeners.get(key);
+        if (feeds != null) {
+            feeds.forEach(feed -> feed.deliver(stored));
+        }
+        return stored;
+    }
+
+    /**
+     * Opens {@code user}'s personal stream: every item after {@code since}, or (null) the last {@code history}
+     * items, then live ones; every arrival pokes {@code signal}.
+     */
+    public PersonalFeed listen(User user, Long since, int history, StreamSignal signal) {
+        if (closing) {
+            throw new Refused(ErrorCode.UNAVAILABLE, "the server is shutting down; try again shortly");
+        }
+        var key = Names.userKey(user.name());
+        var feed = new PersonalFeed(log, key, since, history, bufferCapacity, signal, this::remove);
+        listeners.compute(key, (k, feeds) -> {
+            var live = feeds == null ? ConcurrentHashMap.<PersonalFeed>newKeySet() : feeds;
+            live.add(feed);
+            return live;
+        });
+        if (closing) {
+            feed.end();
+        }
+        return feed;
+    }
+
+    private void remove(PersonalFeed feed) {
+        listeners.computeIfPresent(feed.userKey(), (k, feeds) -> {
+            feeds.remove(feed);
+            return feeds.isEmpty() ? null : feeds;
+        });
+    }
+
+    /** Ends every open personal feed (each stream writes its end line) and refuses new ones. */
+    public void endAllStreams() {
+        closing = true;
+        listeners.values().forEach(feeds -> feeds.forEach(PersonalFeed::end));
+    }
+
+    public int openStreams() {
+        return listeners.values().stream().mapToInt(Set::size).sum();
+    }
+}
