@@ -8,11 +8,15 @@ import java.util.Objects;
 
 /**
  * Something that happened in a room. {@code seq} is the room's sequence number: it starts at 1 and
- * grows by one per event, whatever its type. {@code text} is present on messages only.
+ * grows by one per event, whatever its type. {@code from} is who did it. {@code text} is a message's text
+ * (absent once the message is {@code deleted}) or a topic; {@code user} and {@code reason} name who was
+ * kicked, banned or unbanned and why; {@code target} is the sequence number a {@code delete} removes.
+ * Fields that do not apply are left out of the JSON.
  */
-@JsonPropertyOrder({"type", "room", "seq", "at", "from", "text"})
+@JsonPropertyOrder({"type", "room", "seq", "at", "from", "text", "user", "reason", "target", "deleted"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Event(@JsonProperty("type") EventType kind, String room, long seq, Instant at, User from, String text)
+public record Event(@JsonProperty("type") EventType kind, String room, long seq, Instant at, User from, String text,
+                    User user, String reason, Long target, Boolean deleted)
         implements StreamItem {
 
     public Event {
@@ -23,9 +27,22 @@ public record Event(@JsonProperty("type") EventType kind, String room, long seq,
         if (seq < 1) {
             throw new IllegalArgumentException("seq starts at 1");
         }
-        if ((kind == EventType.MESSAGE) != (text != null)) {
-            throw new IllegalArgumentException("messages and only messages carry text");
+        boolean isDeleted = Boolean.TRUE.equals(deleted);
+        if (kind == EventType.MESSAGE && (text == null) != isDeleted) {
+            throw new IllegalArgumentException("a message carries text until it is deleted");
         }
+        if (kind != EventType.MESSAGE && kind != EventType.TOPIC && text != null) {
+            throw new IllegalArgumentException("only messages and topics carry text");
+        }
+        if (isDeleted && kind != EventType.MESSAGE) {
+            throw new IllegalArgumentException("only messages are deleted");
+        }
+        deleted = isDeleted ? Boolean.TRUE : null;
+    }
+
+    /** A message, join or leave. */
+    public Event(EventType kind, String room, long seq, Instant at, User from, String text) {
+        this(kind, room, seq, at, from, text, null, null, null, null);
     }
 
     // The JSON field is "type"; the component is named kind so that type() can serve StreamItem as text.

@@ -93,14 +93,18 @@ public final class Json {
         return mapper.readValue(bytes, type);
     }
 
-    /** Parses one line of a room stream into an event, the end line or a keepalive. */
+    /**
+     * Parses one line of a room stream into an event, the end line or a keepalive; null for an event type this
+     * version does not know, which a client skips (the server may add types; see docs/API.md).
+     */
     public StreamItem readStreamItem(String line) throws JsonProcessingException {
         JsonNode node = mapper.readTree(line);
         var type = node.path("type").asText("");
         return switch (type) {
             case "end" -> new StreamItem.End(node.path("since").asLong());
             case "keepalive" -> new StreamItem.Keepalive();
-            default -> mapper.treeToValue(node, Event.class);
+            default -> node.isObject() && node.path("type").isTextual() && EventType.of(type).isEmpty()
+                    ? null : mapper.treeToValue(node, Event.class);
         };
     }
 }

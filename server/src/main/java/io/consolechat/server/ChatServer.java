@@ -12,7 +12,9 @@ import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
+import io.consolechat.server.room.Moderation;
 import io.consolechat.server.room.Presence;
+import io.consolechat.server.room.RoomAccess;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.store.Database;
 import io.javalin.Javalin;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ChatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
     private static final Duration DRAIN_STREAMS = Duration.ofSeconds(5);
+    private static final Duration BAN_CHECK = Duration.ofSeconds(1);
 
     private final ServerConfig config;
     private final Database database;
@@ -39,6 +42,8 @@ public final class ChatServer implements AutoCloseable {
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
+    /** Users banned server-wide whose sessions were already ended; only the housekeeping thread uses it. */
+    private java.util.Set<String> enforcedBans = java.util.Set.of();
 
     /**
      * The send path: {@link ChatApi} -> {@link RoomService} -> the event log (group commit, sequence numbers
@@ -53,8 +58,10 @@ public final class ChatServer implements AutoCloseable {
         var accounts = new Accounts(database.accounts(), tokens, new PasswordHasher(), config.tokenLifetimes,
                 config.limits, clock);
         var presence = new Presence(database.events(), config.presence.grace);
-        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer);
-        var api = new ChatApi(json, rooms, accounts, tokens, clock, config.streams.keepalive,
+        var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), clock);
+        this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer);
+        var moderation = new Moderation(rooms, access, database.events());
+        var api = new ChatApi(json, rooms, access, moderation, accounts, tokens, clock, config.streams.keepalive,
                 new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
@@ -87,6 +94,33 @@ public final class ChatServer implements AutoCloseable {
                 log.warn("removing expired tokens failed: {}", e.getMessage());
             }
         }, 0, 1, TimeUnit.HOURS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                enforceServerBans(database.accounts().bannedUsers(clock.instant()), tokens);
+            } catch (RuntimeException e) {
+                log.warn("checking server-wide bans failed: {}", e.getMessage());
+            }
+        }, 0, BAN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code console-chat admin ban} runs in another process: it removes the user's tokens from the database,
+     * but this server may hold them in its token cache and has the user's streams open. Each second it reads
+     * who is banned server-wide (a short list) and, for each newly banned
+     * user, forgets their cached tokens and ends their streams.
+     */
+    private void enforceServerBans(java.util.List<String> banned, BearerTokens tokens) {
+        var now = new java.util.HashSet<String>();
+        for (var name : banned) {
+            var key = io.consolechat.protocol.Names.userKey(name);
+            now.add(key);
+            if (!enforcedBans.contains(key)) {
+                tokens.forget(name);
+                rooms.endStreams(name);
+                log.info("user {} is banned from the server: their sessions and streams are ended", name);
+            }
+        }
+        enforcedBans = now;
     }
 
     /** Opens the database and starts listening; {@code port} 0 picks a free port. */

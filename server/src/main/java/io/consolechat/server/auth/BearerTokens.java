@@ -19,8 +19,9 @@ import java.util.Optional;
  * a client could choose.
  *
  * <p>Known tokens are cached for a short while so that a busy client does not cost a database query per
- * request. This server is the only one that revokes tokens, and it evicts a token from the cache when it
- * does; expiry is checked against the clock on every use.
+ * request. This server evicts a token from the cache when it revokes it; expiry is checked against the clock
+ * on every use. Tokens removed by another process stay cached for up to five minutes, except those of a user
+ * banned server-wide, which the server forgets within a second (see {@link #forget}).
  */
 public final class BearerTokens {
     private static final Duration CACHE_TIME = Duration.ofMinutes(5);
@@ -78,6 +79,15 @@ public final class BearerTokens {
         store.deleteToken(tokenHash);
         // Again: a request that read the row before the delete may have cached it meanwhile.
         known.invalidate(tokenHash);
+    }
+
+    /**
+     * Forgets every cached token of the user, whose tokens were removed by another process (a server-wide ban
+     * by {@code console-chat admin}): their next request reads the store and is refused.
+     */
+    public void forget(String userName) {
+        var key = io.consolechat.protocol.Names.userKey(userName);
+        known.asMap().values().removeIf(owner -> io.consolechat.protocol.Names.userKey(owner.user().name()).equals(key));
     }
 
     static String hash(String token) {

@@ -4,13 +4,20 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
 import io.consolechat.protocol.MessageText;
+import io.consolechat.protocol.Rooms.BanRequest;
 import io.consolechat.protocol.Rooms.Health;
+import io.consolechat.protocol.Rooms.JoinRequest;
+import io.consolechat.protocol.Rooms.KickRequest;
 import io.consolechat.protocol.Rooms.Ok;
+import io.consolechat.protocol.Rooms.RoomRequest;
 import io.consolechat.protocol.Rooms.SendRequest;
+import io.consolechat.protocol.Rooms.UserRequest;
 import io.consolechat.protocol.Tokens.LoginRequest;
 import io.consolechat.server.auth.Accounts;
 import io.consolechat.server.auth.BearerTokens;
 import io.consolechat.server.error.Refused;
+import io.consolechat.server.room.Moderation;
+import io.consolechat.server.room.RoomAccess;
 import io.consolechat.server.room.RoomService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -25,16 +32,20 @@ public final class ChatApi {
 
     private final Json json;
     private final RoomService rooms;
+    private final RoomAccess access;
+    private final Moderation moderation;
     private final Accounts accounts;
     private final Authenticator auth;
     private final BearerTokens tokens;
     private final RoomStream stream;
     private final Guards guards;
 
-    public ChatApi(Json json, RoomService rooms, Accounts accounts, BearerTokens tokens, Clock clock,
-                   Duration keepalive, Guards guards) {
+    public ChatApi(Json json, RoomService rooms, RoomAccess access, Moderation moderation, Accounts accounts,
+                   BearerTokens tokens, Clock clock, Duration keepalive, Guards guards) {
         this.json = json;
         this.rooms = rooms;
+        this.access = access;
+        this.moderation = moderation;
         this.accounts = accounts;
         this.auth = new Authenticator(tokens, clock);
         this.tokens = tokens;
@@ -57,6 +68,81 @@ public final class ChatApi {
         routes.post("/room/{room}/leave", this::leave);
         routes.get("/room/{room}/members", this::members);
         routes.get("/room/{room}/messages", this::messages);
+        routes.put("/room/{room}", this::configure);
+        routes.get("/room/{room}/info", ctx -> send(ctx, 200, access.info(Requests.room(ctx), user(ctx))));
+        routes.post("/room/{room}/join", ctx -> {
+            var user = user(ctx);
+            var room = Requests.room(ctx);
+            access.join(room, user, optionalBody(ctx, JoinRequest.class, new JoinRequest(null)).key());
+            send(ctx, 200, Ok.OK);
+        });
+        routes.post("/room/{room}/invites", ctx -> {
+            var user = user(ctx);
+            access.invite(Requests.room(ctx), user, named(ctx));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.delete("/room/{room}/invites/{user}", ctx -> {
+            rooms.uninvite(Requests.room(ctx), user(ctx), ctx.pathParam("user"));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.post("/room/{room}/operators", ctx -> {
+            var user = user(ctx);
+            access.addOperator(Requests.room(ctx), user, named(ctx));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.delete("/room/{room}/operators/{user}", ctx -> {
+            access.removeOperator(Requests.room(ctx), user(ctx), ctx.pathParam("user"));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.post("/room/{room}/kick", ctx -> {
+            var user = user(ctx);
+            var request = parse(Requests.body(ctx), KickRequest.class);
+            send(ctx, 200, moderation.kick(Requests.room(ctx), user, request.user(), request.reason()));
+        });
+        routes.post("/room/{room}/bans", ctx -> {
+            var user = user(ctx);
+            var request = parse(Requests.body(ctx), BanRequest.class);
+            send(ctx, 200, moderation.ban(Requests.room(ctx), user, request.user(), request.minutes(),
+                    request.reason()));
+        });
+        routes.get("/room/{room}/bans", ctx -> send(ctx, 200, moderation.bans(Requests.room(ctx), user(ctx))));
+        routes.delete("/room/{room}/bans/{user}", ctx -> {
+            moderation.unban(Requests.room(ctx), user(ctx), ctx.pathParam("user"));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.delete("/room/{room}/messages/{seq}", ctx -> {
+            var user = user(ctx);
+            var room = Requests.room(ctx);
+            long seq = Requests.number(ctx.pathParam("seq"), "seq", 1, Long.MAX_VALUE - 1);
+            send(ctx, 200, moderation.delete(room, user, seq));
+        });
+    }
+
+    private io.consolechat.protocol.User user(Context ctx) {
+        return auth.require(ctx).user();
+    }
+
+    private void configure(Context ctx) {
+        var user = user(ctx);
+        var room = Requests.room(ctx);
+        var request = optionalBody(ctx, RoomRequest.class, new RoomRequest(null, null, null));
+        var configured = access.configure(room, user, request.access(), request.key(), request.topic());
+        send(ctx, configured.claimed() ? 201 : 200, configured.room());
+    }
+
+    /** The {@code "user"} a body names. */
+    private String named(Context ctx) {
+        var request = parse(Requests.body(ctx), UserRequest.class);
+        if (request.user() == null) {
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the body needs a \"user\" field");
+        }
+        return request.user();
+    }
+
+    /** The body as {@code type}; {@code empty} when there is none. */
+    private <T> T optionalBody(Context ctx, Class<T> type, T empty) {
+        var body = Requests.body(ctx);
+        return body.length == 0 || isBlank(body) ? empty : parse(body, type);
     }
 
     private void login(Context ctx) {
@@ -75,8 +161,7 @@ public final class ChatApi {
     }
 
     private void listRooms(Context ctx) {
-        auth.require(ctx);
-        send(ctx, 200, rooms.rooms());
+        send(ctx, 200, rooms.rooms(user(ctx)));
     }
 
     private void streamRoom(Context ctx) throws InterruptedException {
@@ -130,16 +215,16 @@ public final class ChatApi {
     }
 
     private void members(Context ctx) {
-        auth.require(ctx);
-        send(ctx, 200, rooms.members(Requests.room(ctx), MAX_MEMBERS));
+        var user = user(ctx);
+        send(ctx, 200, rooms.members(Requests.room(ctx), user, MAX_MEMBERS));
     }
 
     private void messages(Context ctx) {
-        auth.require(ctx);
+        var user = user(ctx);
         var room = Requests.room(ctx);
         long before = Requests.number(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         int limit = (int) Requests.number(ctx, "limit", 50, 0, 500);
-        send(ctx, 200, rooms.history(room, before, limit));
+        send(ctx, 200, rooms.history(room, user, before, limit));
     }
 
     private <T> T parse(byte[] body, Class<T> type) {

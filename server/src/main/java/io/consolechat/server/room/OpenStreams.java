@@ -1,7 +1,6 @@
 package io.consolechat.server.room;
 
 import io.consolechat.protocol.Names;
-import io.consolechat.protocol.User;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,18 +27,26 @@ final class OpenStreams {
         });
     }
 
-    /** Ends the streams of one user on one room, after an explicit leave. */
-    void closeStreamsOf(String room, User user) {
+    /**
+     * Ends the streams of one user on one room, after an explicit leave ({@code LEFT}), or a kick, ban or
+     * withdrawn invitation ({@code REMOVED}); each gets its end line.
+     */
+    void closeStreamsOf(String room, String userName, Subscription.Closed reason) {
         var subscriptions = rooms.get(room);
         if (subscriptions == null) {
             return;
         }
-        var key = Names.userKey(user.name());
+        var key = Names.userKey(userName);
         for (var subscription : subscriptions) {
             if (Names.userKey(subscription.user().name()).equals(key)) {
-                subscription.close(Subscription.Closed.LEFT);
+                subscription.close(reason);
             }
         }
+    }
+
+    /** Ends the user's streams on every room (a server-wide ban). */
+    void closeStreamsOf(String userName, Subscription.Closed reason) {
+        rooms.keySet().forEach(room -> closeStreamsOf(room, userName, reason));
     }
 
     void closeAll() {

@@ -21,26 +21,30 @@ public final class RoomService implements AutoCloseable {
     private final EventLog log;
     private final EventBus bus;
     private final Presence presence;
+    private final RoomAccess access;
     private final int bufferCapacity;
     private final OpenStreams streams = new OpenStreams();
     private volatile boolean closing;
 
     /** {@code bufferCapacity}: events a stream may fall behind before it is cut off. */
-    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity) {
+    public RoomService(EventLog log, EventBus bus, Presence presence, RoomAccess access, int bufferCapacity) {
         this.log = log;
         this.bus = bus;
         this.presence = presence;
+        this.access = access;
         this.bufferCapacity = bufferCapacity;
     }
 
-    /** Stores a message; returns it once it is durable. */
+    /** Stores a message; returns it once it is durable. Refused to the banned, and to outsiders of private rooms. */
     public Event post(String room, User from, String text) {
-        return append(new NewEvent(room, EventType.MESSAGE, from, text));
+        access.checkEnter(room, from);
+        return join(log.append(new NewEvent(room, EventType.MESSAGE, from, text)));
     }
 
-    private Event append(NewEvent event) {
+    /** The stored event of an append, once durable. */
+    static Event join(java.util.concurrent.CompletableFuture<Event> append) {
         try {
-            return log.append(event).join();
+            return append.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof StoreException se ? se : new StoreException("could not store the event", e);
         }
@@ -55,6 +59,7 @@ public final class RoomService implements AutoCloseable {
         if (closing) {
             throw shuttingDown();
         }
+        access.checkEnter(room, user);
         var subscription = new Subscription(room, user, bufferCapacity);
         streams.add(subscription);
         var registration = bus.subscribe(room, subscription);
@@ -77,23 +82,47 @@ public final class RoomService implements AutoCloseable {
     }
 
     /** Up to {@code limit} events before {@code before}, ascending. */
-    public List<Event> history(String room, long before, int limit) {
+    public List<Event> history(String room, User user, long before, int limit) {
+        access.checkEnter(room, user);
         return log.before(room, before, limit);
     }
 
-    public List<User> members(String room, int limit) {
+    public List<User> members(String room, User user, int limit) {
+        access.checkEnter(room, user);
         return presence.members(room, limit);
     }
 
     /** Writes the leave event (if the user was present) and ends the user's streams on the room. */
     public void leave(String room, User user) {
+        access.checkMember(room, user);
         presence.leave(room, user);
-        streams.closeStreamsOf(room, user);
+        streams.closeStreamsOf(room, user.name(), Subscription.Closed.LEFT);
     }
 
-    /** Rooms that have events, most recently active first, with who is in them now. */
-    public List<RoomSummary> rooms() {
+    /** Ends the user's streams on the room: kicked, banned, or no longer invited. */
+    void endStreams(String room, String userName) {
+        streams.closeStreamsOf(room, userName, Subscription.Closed.REMOVED);
+    }
+
+    /** Ends the user's streams on every room: banned from the server. */
+    public void endStreams(String userName) {
+        streams.closeStreamsOf(userName, Subscription.Closed.REMOVED);
+    }
+
+    /** {@code DELETE /room/{room}/invites/{user}}: withdraws the invitation, ends membership and streams. */
+    public void uninvite(String room, User by, String name) {
+        access.uninvite(room, by, name);
+        endStreams(room, name);
+    }
+
+    /**
+     * Rooms that have events, most recently active first, with who is in them now: the open ones, and the
+     * private ones {@code user} may enter.
+     */
+    public List<RoomSummary> rooms(User user) {
+        var visible = access.visibleTo(user);
         return log.rooms().stream()
+                .filter(r -> visible.test(r.name()))
                 .map(r -> new RoomSummary(r.name(), presence.count(r.name()), r.lastSeq(), r.lastActivity()))
                 .toList();
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Subscription implements EventBus.Subscriber {
     /** Why a subscription stopped taking events. */
-    enum Closed { NOT, OVERFLOW, LEFT, SHUTDOWN }
+    enum Closed { NOT, OVERFLOW, LEFT, REMOVED, SHUTDOWN }
 
     private final String room;
     private final User user;

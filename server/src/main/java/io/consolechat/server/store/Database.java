@@ -19,12 +19,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final SqlEventLog events;
     private final SqlAccountStore accounts;
+    private final SqlRoomStore rooms;
 
     private Database(HikariDataSource pool, EventBus bus, Clock clock) {
         this.pool = pool;
         var transactions = new Transactions(pool, pool::evictConnection);
         this.events = new SqlEventLog(transactions, bus, clock);
         this.accounts = new SqlAccountStore(transactions);
+        this.rooms = new SqlRoomStore(transactions);
     }
 
     /** Opens (creating if needed) {@code console-chat.db} in {@code dataDir}; committed events go to {@code bus}. */
@@ -74,6 +76,10 @@ public final class Database implements AutoCloseable {
 
     public AccountStore accounts() {
         return accounts;
+    }
+
+    public RoomStore rooms() {
+        return rooms;
     }
 
     /** Stores what the event log has accepted, then closes the connections. */

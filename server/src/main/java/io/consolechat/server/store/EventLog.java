@@ -16,8 +16,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface EventLog extends AutoCloseable {
 
-    /** An event to store; the log gives it its room's next sequence number and the time. */
-    record NewEvent(String room, EventType type, User from, String text) {
+    /**
+     * An event to store; the log gives it its room's next sequence number and the time. A {@code delete} event
+     * also removes the text of the message at {@code target}, in the same transaction.
+     */
+    record NewEvent(String room, EventType type, User from, String text, User user, String reason, Long target) {
+        public NewEvent(String room, EventType type, User from, String text) {
+            this(room, type, from, text, null, null, null);
+        }
     }
 
     /** One room of {@code GET /rooms}. */

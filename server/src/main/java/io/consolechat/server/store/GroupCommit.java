@@ -1,11 +1,13 @@
 package io.consolechat.server.store;
 
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.EventType;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.EventLog.NewEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -117,12 +119,13 @@ final class GroupCommit implements AutoCloseable {
         }
         var next = reserve(conn, counts, at);
         var events = new ArrayList<Event>(batch.size());
-        try (var ps = conn.prepareStatement(
-                "INSERT INTO events (room, seq, type, at, from_name, from_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (var ps = conn.prepareStatement("INSERT INTO events (room, seq, type, at, from_name, from_kind, text, "
+                + "user_name, user_kind, reason, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (var p : batch) {
                 var e = p.event();
                 long seq = next.merge(e.room(), 1L, Long::sum) - 1;
-                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text());
+                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text(), e.user(), e.reason(),
+                        e.target(), null);
                 events.add(event);
                 ps.setString(1, event.room());
                 ps.setLong(2, event.seq());
@@ -131,11 +134,40 @@ final class GroupCommit implements AutoCloseable {
                 ps.setString(5, event.from().name());
                 ps.setString(6, event.from().kind().wireName());
                 ps.setString(7, event.text());
+                ps.setString(8, e.user() == null ? null : e.user().name());
+                ps.setString(9, e.user() == null ? null : e.user().kind().wireName());
+                ps.setString(10, e.reason());
+                if (e.target() == null) {
+                    ps.setNull(11, Types.BIGINT);
+                } else {
+                    ps.setLong(11, e.target());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+        removeDeletedTexts(conn, batch);
         return events;
+    }
+
+    /** A delete event takes its target message's text out of storage, in the transaction that stores it. */
+    private static void removeDeletedTexts(Connection conn, List<Pending> batch) throws SQLException {
+        try (var ps = conn.prepareStatement(
+                "UPDATE events SET text = NULL, deleted = TRUE WHERE room = ? AND seq = ? AND type = 'message'")) {
+            boolean any = false;
+            for (var p : batch) {
+                var e = p.event();
+                if (e.type() == EventType.DELETE && e.target() != null) {
+                    ps.setString(1, e.room());
+                    ps.setLong(2, e.target());
+                    ps.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                ps.executeBatch();
+            }
+        }
     }
 
     /**
