@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 io.consolechat.client.cli.WhoCommand.class,
                 io.consolechat.client.cli.HistoryCommand.class,
                 io.consolechat.bench.BenchCommand.class,
+                AdminCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
