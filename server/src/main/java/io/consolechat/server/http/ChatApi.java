@@ -73,7 +73,12 @@ public final class ChatApi {
         routes.post("/room/{room}/join", ctx -> {
             var user = user(ctx);
             var room = Requests.room(ctx);
-            access.join(room, user, optionalBody(ctx, JoinRequest.class, new JoinRequest(null)).key());
+            var key = optionalBody(ctx, JoinRequest.class, new JoinRequest(null)).key();
+            if (key != null) {
+                // Checking a key costs an Argon2 hash, like a password login: it counts against the same limit.
+                guards.newToken(ctx);
+            }
+            access.join(room, user, key);
             send(ctx, 200, Ok.OK);
         });
         routes.post("/room/{room}/invites", ctx -> {
@@ -126,6 +131,9 @@ public final class ChatApi {
         var user = user(ctx);
         var room = Requests.room(ctx);
         var request = optionalBody(ctx, RoomRequest.class, new RoomRequest(null, null, null));
+        if (request.key() != null) {
+            guards.newToken(ctx);
+        }
         var configured = access.configure(room, user, request.access(), request.key(), request.topic());
         send(ctx, configured.claimed() ? 201 : 200, configured.room());
     }

@@ -60,6 +60,7 @@ public final class Moderation {
         var now = access.clock().instant();
         var until = minutes == null ? null : now.plus(Duration.ofMinutes(minutes));
         access.store().ban(new RoomBan(room, target, by, now, until, why));
+        access.changed(room);
         var event = append(new NewEvent(room, EventType.BAN, by, null, target, why, null));
         rooms.endStreams(room, target.name());
         RoomAccess.logAdmin(standing == RoomAccess.Standing.ADMIN, by, "banned " + target.name() + " from " + room);
@@ -70,7 +71,9 @@ public final class Moderation {
     public void unban(String room, User by, String name) {
         var standing = access.requireModerator(room, by);
         var ban = access.store().ban(room, name, access.clock().instant());
-        if (access.store().unban(room, name, access.clock().instant()) && ban.isPresent()) {
+        boolean lifted = access.store().unban(room, name, access.clock().instant());
+        access.changed(room);
+        if (lifted && ban.isPresent()) {
             append(new NewEvent(room, EventType.UNBAN, by, null, ban.get().user(), null, null));
             RoomAccess.logAdmin(standing == RoomAccess.Standing.ADMIN, by, "lifted the ban of " + name + " from " + room);
         }

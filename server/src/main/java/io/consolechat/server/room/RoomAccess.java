@@ -14,7 +14,12 @@ import io.consolechat.server.store.EventLog;
 import io.consolechat.server.store.RoomStore;
 import io.consolechat.server.store.RoomStore.Role;
 import io.consolechat.server.store.RoomStore.RoomSettings;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -43,6 +48,20 @@ public final class RoomAccess {
     private final EventLog log;
     private final Clock clock;
     private final RoomKeys keys = new RoomKeys();
+    /**
+     * Each room's settings and bans, read on every post and stream open: kept for a short while so that a busy
+     * room costs no query per message. Changes made here drop the room's entry at once; changes by another
+     * instance on the same database are seen within {@link #CACHE_TIME}.
+     */
+    private final Cache<String, Cached> cache = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(CACHE_TIME)
+            .build();
+
+    private static final Duration CACHE_TIME = Duration.ofSeconds(2);
+
+    private record Cached(Optional<RoomSettings> settings, List<RoomStore.RoomBan> bans) {
+    }
 
     public RoomAccess(RoomStore store, AccountStore accounts, EventLog log, Clock clock) {
         this.store = store;
@@ -56,7 +75,7 @@ public final class RoomAccess {
      * 403 {@code forbidden} in a room that is not open to someone who is not a member, operator, owner or admin.
      */
     void checkEnter(String room, User user) {
-        var settings = store.settings(room);
+        var settings = settings(room);
         if (!isOwner(settings, user)) {
             checkNotBanned(room, user);
         }
@@ -65,7 +84,7 @@ public final class RoomAccess {
 
     /** Refuses only outsiders of a room that is not open (leaving needs no standing, but reveals presence). */
     void checkMember(String room, User user) {
-        checkMember(room, user, store.settings(room));
+        checkMember(room, user, settings(room));
     }
 
     private void checkMember(String room, User user, Optional<RoomSettings> settings) {
@@ -75,15 +94,34 @@ public final class RoomAccess {
         }
     }
 
+    private Optional<RoomSettings> settings(String room) {
+        return cached(room).settings();
+    }
+
+    private Cached cached(String room) {
+        // Every ban ever written for the room (lifted ones are deleted); whether one is in force is decided
+        // against the clock at each check.
+        return cache.get(room, r -> new Cached(store.settings(r), store.bans(r, Instant.EPOCH)));
+    }
+
+    /** Forgets what is cached of the room after a change to its settings or bans. */
+    void changed(String room) {
+        cache.invalidate(room);
+    }
+
     void checkNotBanned(String room, User user) {
-        store.ban(room, user.name(), clock.instant()).ifPresent(ban -> {
+        var key = Names.userKey(user.name());
+        var now = clock.instant();
+        cached(room).bans().stream()
+                .filter(b -> Names.userKey(b.user().name()).equals(key) && b.activeAt(now))
+                .findFirst().ifPresent(ban -> {
             throw new Refused(ErrorCode.BANNED, "you are banned from room " + room
                     + (ban.until() == null ? "" : " until " + ban.until()));
         });
     }
 
     Standing standing(String room, User user) {
-        return standing(room, user, store.settings(room));
+        return standing(room, user, settings(room));
     }
 
     private Standing standing(String room, User user, Optional<RoomSettings> settings) {
@@ -98,7 +136,9 @@ public final class RoomAccess {
         if (user.kind() == UserKind.REGISTERED && accounts.isAdmin(user.name())) {
             return Standing.ADMIN;
         }
-        return roles.contains(Role.MEMBER) ? Standing.MEMBER : Standing.OUTSIDER;
+        // In an invite room the invitation alone makes a member; with a key as well, joining does.
+        boolean invitedIn = roles.contains(Role.INVITED) && settings.get().access() == Access.INVITE;
+        return roles.contains(Role.MEMBER) || invitedIn ? Standing.MEMBER : Standing.OUTSIDER;
     }
 
     private static boolean isOwner(Optional<RoomSettings> settings, User user) {
@@ -122,7 +162,7 @@ public final class RoomAccess {
             throw new Refused(ErrorCode.INVALID_REQUEST, "a key is 1 to " + MAX_KEY_LENGTH + " characters");
         }
         var cleanTopic = topic == null ? null : checkedTopic(topic);
-        var existing = store.settings(room);
+        var existing = settings(room);
         boolean claimed = existing.isEmpty();
         RoomSettings updated;
         if (claimed) {
@@ -131,7 +171,9 @@ public final class RoomAccess {
             updated = new RoomSettings(room, chosen, key == null || !chosen.needsKey() ? null : keys.hash(key),
                     cleanTopic == null || cleanTopic.isEmpty() ? null : cleanTopic, user);
             boolean admin = accounts.isAdmin(user.name());
-            if (!store.claim(updated, clock.instant(), admin)) {
+            boolean won = store.claim(updated, clock.instant(), admin);
+            changed(room);
+            if (!won) {
                 throw roomTaken(room);
             }
             logAdmin(admin && log.lastSeq(room) > 0, user, "claimed room " + room);
@@ -147,6 +189,7 @@ public final class RoomAccess {
             var newTopic = cleanTopic == null ? current.topic() : cleanTopic.isEmpty() ? null : cleanTopic;
             updated = new RoomSettings(room, chosen, keyHash, newTopic, current.owner());
             store.update(updated);
+            changed(room);
             logAdmin(standing == Standing.ADMIN, user, "changed room " + room);
         }
         var before = existing.map(RoomSettings::topic).orElse(null);
@@ -181,7 +224,7 @@ public final class RoomAccess {
     /** {@code GET /room/{room}/info}, for those who may enter. */
     public RoomInfo info(String room, User user) {
         checkEnter(room, user);
-        return store.settings(room).map(s -> info(room, s))
+        return settings(room).map(s -> info(room, s))
                 .orElseGet(() -> new RoomInfo(room, Access.OPEN, null, null, java.util.List.of(), log.lastSeq(room)));
     }
 
@@ -195,7 +238,7 @@ public final class RoomAccess {
      * invitation, of an invite-and-key room for both. Open rooms need nothing.
      */
     public void join(String room, User user, String key) {
-        var settings = store.settings(room);
+        var settings = settings(room);
         if (!isOwner(settings, user)) {
             checkNotBanned(room, user);
         }
@@ -279,14 +322,14 @@ public final class RoomAccess {
     }
 
     private void requireClaimed(String room) {
-        if (store.settings(room).isEmpty()) {
+        if (settings(room).isEmpty()) {
             throw new Refused(ErrorCode.NOT_FOUND, "room " + room + " has no owner; claim it with PUT /room/" + room);
         }
     }
 
     /** Whether {@code name} owns the room. */
     boolean isOwner(String room, String name) {
-        return store.settings(room).map(s -> Names.userKey(s.owner().name()).equals(Names.userKey(name)))
+        return settings(room).map(s -> Names.userKey(s.owner().name()).equals(Names.userKey(name)))
                 .orElse(false);
     }
 

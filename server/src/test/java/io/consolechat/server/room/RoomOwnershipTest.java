@@ -169,6 +169,8 @@ class RoomOwnershipTest {
                 ErrorCode.NOT_REGISTERED);
         assertError(api.post("/room/" + room + "/invites", friend, "{\"user\": \"friend\"}"), ErrorCode.FORBIDDEN);
         ok(api.post("/room/" + room + "/invites", owner, "{\"user\": \"friend\"}"));
+        // The invitation alone lets the user in; joining as well changes nothing.
+        ok(api.get("/room/" + room + "/info", friend));
         ok(api.post("/room/" + room + "/join", friend, null));
         assertThat(api.sendText(room, friend, "thanks").status()).isEqualTo(201);
 
