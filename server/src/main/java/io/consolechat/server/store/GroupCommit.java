@@ -152,21 +152,19 @@ final class GroupCommit implements AutoCloseable {
 
     /** A delete event takes its target message's text out of storage, in the transaction that stores it. */
     private static void removeDeletedTexts(Connection conn, List<Pending> batch) throws SQLException {
+        var deletes = batch.stream().map(Pending::event)
+                .filter(e -> e.type() == EventType.DELETE && e.target() != null).toList();
+        if (deletes.isEmpty()) {
+            return;
+        }
         try (var ps = conn.prepareStatement(
                 "UPDATE events SET text = NULL, deleted = TRUE WHERE room = ? AND seq = ? AND type = 'message'")) {
-            boolean any = false;
-            for (var p : batch) {
-                var e = p.event();
-                if (e.type() == EventType.DELETE && e.target() != null) {
-                    ps.setString(1, e.room());
-                    ps.setLong(2, e.target());
-                    ps.addBatch();
-                    any = true;
-                }
+            for (var e : deletes) {
+                ps.setString(1, e.room());
+                ps.setLong(2, e.target());
+                ps.addBatch();
             }
-            if (any) {
-                ps.executeBatch();
-            }
+            ps.executeBatch();
         }
     }
 
