@@ -38,6 +38,7 @@ public final class Main implements Callable<Integer> {
                 io.consolechat.client.cli.HistoryCommand.class,
                 io.consolechat.bench.BenchCommand.class,
                 StartupTraining.class,
+                AdminCommand.class,
                 CommandLine.HelpCommand.class);
     }
 
@@ -59,6 +60,7 @@ public final class Main implements Callable<Integer> {
             case "history" -> io.consolechat.client.cli.HistoryCommand.class;
             case "bench" -> io.consolechat.bench.BenchCommand.class;
             case "startup-training" -> StartupTraining.class;
+            case "admin" -> AdminCommand.class;
             default -> null;
         });
     }

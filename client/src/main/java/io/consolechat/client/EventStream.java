@@ -42,11 +42,14 @@ public final class EventStream implements AutoCloseable {
         if (line == null) {
             return null;
         }
+        StreamItem item;
         try {
-            return json.readStreamItem(line);
+            item = json.readStreamItem(line);
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
             throw new ApiError(200, ApiError.BAD_RESPONSE, "the server sent a line that is not an event");
         }
+        // An event type newer than this client: skipped, as the API asks.
+        return item == null ? next() : item;
     }
 
     @Override

@@ -132,7 +132,8 @@ public final class Json {
 
     /**
      * Parses one line of a stream into an event, an item of the personal stream, the end line (of one room
-     * or of several) or a keepalive.
+     * or of several) or a keepalive; null for an event type this version does not know, which a client skips
+     * (the server may add types; see docs/API.md).
      */
     public StreamItem readStreamItem(String line) throws JsonProcessingException {
         JsonNode node = mapper.readTree(line);
@@ -142,7 +143,8 @@ public final class Json {
             case "keepalive" -> new StreamItem.Keepalive();
             default -> PersonalEvent.Kind.of(type).isPresent()
                     ? mapper.treeToValue(node, PersonalEvent.class)
-                    : mapper.treeToValue(node, Event.class);
+                    : node.isObject() && node.path("type").isTextual() && EventType.of(type).isEmpty()
+                    ? null : mapper.treeToValue(node, Event.class);
         };
     }
 }

@@ -82,6 +82,30 @@ class JsonTest {
     }
 
     @Test
+    void moderationEventsCarryTheirFieldsInOrder() throws Exception {
+        var at = Instant.parse("2026-01-02T03:04:05Z");
+        var mod = new User("Olivia", UserKind.REGISTERED);
+        var ban = new Event(EventType.BAN, "lobby", 3, at, mod, null, new User("anon-x1", UserKind.ANONYMOUS),
+                "spam", null, null);
+        var text = json.write(ban);
+        assertThat(text).isEqualTo("{\"type\":\"ban\",\"room\":\"lobby\",\"seq\":3,\"at\":\"2026-01-02T03:04:05.000Z\","
+                + "\"from\":{\"name\":\"Olivia\",\"kind\":\"registered\"},"
+                + "\"user\":{\"name\":\"anon-x1\",\"kind\":\"anonymous\"},\"reason\":\"spam\"}");
+        assertThat(json.readStreamItem(text)).isEqualTo(ban);
+        var deleted = new Event(EventType.MESSAGE, "lobby", 2, at, mod, null, null, null, null, true);
+        assertThat(json.write(deleted)).endsWith("\"from\":{\"name\":\"Olivia\",\"kind\":\"registered\"},\"deleted\":true}");
+        var delete = new Event(EventType.DELETE, "lobby", 4, at, mod, null, null, null, 2L, null);
+        assertThat(json.write(delete)).endsWith("\"target\":2}");
+    }
+
+    @Test
+    void eventTypesThisVersionDoesNotKnowAreSkipped() throws Exception {
+        assertThat(json.readStreamItem("{\"type\":\"reaction\",\"room\":\"lobby\",\"seq\":5}")).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.readStreamItem("{\"type\":5}"))
+                .isInstanceOf(Exception.class);
+    }
+
+    @Test
     void endAndKeepaliveLines() throws Exception {
         assertThat(json.write(new StreamItem.End(42))).isEqualTo("{\"type\":\"end\",\"since\":42}");
         assertThat(json.write(new StreamItem.Keepalive())).isEqualTo("{\"type\":\"keepalive\"}");

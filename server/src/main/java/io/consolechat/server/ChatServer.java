@@ -12,12 +12,14 @@ import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
-import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.auth.StreamTickets;
+import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.room.Conversations;
 import io.consolechat.server.room.Mentions;
+import io.consolechat.server.room.Moderation;
 import io.consolechat.server.room.PersonalEvents;
 import io.consolechat.server.room.Presence;
+import io.consolechat.server.room.RoomAccess;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.store.Database;
 import io.javalin.Javalin;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class ChatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
     private static final Duration DRAIN_STREAMS = Duration.ofSeconds(5);
+    private static final Duration BAN_CHECK = Duration.ofSeconds(1);
 
     private final ServerConfig config;
     private final Database database;
@@ -46,6 +49,8 @@ public final class ChatServer implements AutoCloseable {
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
+    /** Users banned server-wide whose sessions were already ended; only the housekeeping thread uses it. */
+    private java.util.Set<String> enforcedBans = java.util.Set.of();
 
     /**
      * The send path: {@link ChatApi} -> {@link RoomService} -> the event log (group commit, sequence numbers
@@ -63,13 +68,16 @@ public final class ChatServer implements AutoCloseable {
                 new RateLimit(config.limits.joins, "rooms entered", clock));
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
-        this.rooms = new RoomService(database.events(), bus, presence, config.streams.buffer,
+        var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), clock);
+        this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,
                 new RateLimit(config.limits.newRooms, "new rooms", clock), mentions);
         // A token another server revoked ends its streams here as well.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
+        var moderation = new Moderation(rooms, access, database.events());
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
-        var api = new ChatApi(json, rooms, conversations, personal, accounts, tokens, new StreamTickets(clock), clock,
-                config.streams.keepalive, new Guards(config.limits, config.network.trustProxy, clock));
+        var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
+                new StreamTickets(clock), clock, config.streams.keepalive,
+                new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
         this.connector = new HttpConnector(config.network);
@@ -102,6 +110,33 @@ public final class ChatServer implements AutoCloseable {
                 log.warn("housekeeping failed: {}", e.getMessage());
             }
         }, 0, 1, TimeUnit.HOURS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                enforceServerBans(database.accounts().bannedUsers(clock.instant()), tokens);
+            } catch (RuntimeException e) {
+                log.warn("checking server-wide bans failed: {}", e.getMessage());
+            }
+        }, 0, BAN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code console-chat admin ban} runs in another process: it removes the user's tokens from the database,
+     * but this server may hold them in its token cache and has the user's streams open. Each second it reads
+     * who is banned server-wide (a short list) and, for each newly banned
+     * user, forgets their cached tokens and ends their streams.
+     */
+    private void enforceServerBans(java.util.List<String> banned, BearerTokens tokens) {
+        var now = new java.util.HashSet<String>();
+        for (var name : banned) {
+            var key = io.consolechat.protocol.Names.userKey(name);
+            now.add(key);
+            if (!enforcedBans.contains(key)) {
+                tokens.forget(name);
+                rooms.endStreams(name);
+                log.info("user {} is banned from the server: their sessions and streams are ended", name);
+            }
+        }
+        enforcedBans = now;
     }
 
     /**

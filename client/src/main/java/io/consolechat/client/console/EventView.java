@@ -54,8 +54,21 @@ public final class EventView {
         return switch (event.kind()) {
             case JOIN -> List.of(dimLine(time + " --> ", event.from(), " joined " + room));
             case LEAVE -> List.of(dimLine(time + " <-- ", event.from(), " left " + room));
-            case MESSAGE -> message(time, event, action, mention);
+            case MESSAGE -> Boolean.TRUE.equals(event.deleted())
+                    ? List.of(dimLine(time + " ", event.from(), ": (deleted)"))
+                    : message(time, event, action, mention);
+            case TOPIC -> List.of(dimLine(time + " -!- ", event.from(),
+                    " set the topic: " + sanitizer.line(event.text() == null ? "" : event.text())));
+            case KICK -> List.of(dimLine(time + " <-- ", event.from(), " kicked " + target(event)));
+            case BAN -> List.of(dimLine(time + " <-- ", event.from(), " banned " + target(event)));
+            case UNBAN -> List.of(dimLine(time + " -!- ", event.from(), " lifted the ban of " + target(event)));
+            case DELETE -> List.of(dimLine(time + " -!- ", event.from(), " deleted message " + event.target()));
         };
+    }
+
+    private String target(Event event) {
+        var who = event.user() == null ? "?" : sanitizer.line(event.user().name());
+        return event.reason() == null ? who : who + " (" + sanitizer.line(event.reason()) + ")";
     }
 
     private List<ScreenLine> message(String time, Event event, boolean action, boolean mention) {

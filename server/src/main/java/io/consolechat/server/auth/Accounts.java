@@ -94,6 +94,7 @@ public final class Accounts {
     }
 
     private TokenResponse temporary(String name) {
+        checkNotBanned(name);
         var response = claim(newUser(name, UserKind.TEMPORARY, null), false);
         if (response == null) {
             throw invalidCredentials();
@@ -115,6 +116,8 @@ public final class Accounts {
                 if (!hasher.matches(password, user.passwordHash())) {
                     throw invalidCredentials();
                 }
+                // Only after the password: the ban is nobody else's business.
+                checkNotBanned(name);
                 return issue(user, false);
             }
             if (store.hasLiveToken(user.id(), clock.instant())) {
@@ -164,6 +167,14 @@ public final class Accounts {
             chars[i] = ANON_ALPHABET.charAt(random.nextInt(ANON_ALPHABET.length()));
         }
         return new String(chars);
+    }
+
+    /** A user banned from the server (by {@code console-chat admin ban}) gets no token. */
+    private void checkNotBanned(String name) {
+        store.bannedUntil(name, clock.instant()).ifPresent(until -> {
+            throw new Refused(ErrorCode.BANNED, until.equals(Instant.MAX) ? "you are banned from this server"
+                    : "you are banned from this server until " + until);
+        });
     }
 
     private static Refused invalidCredentials() {

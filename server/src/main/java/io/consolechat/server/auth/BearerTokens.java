@@ -20,7 +20,9 @@ import java.util.Optional;
  *
  * <p>Known tokens are cached for a short while so that a busy client does not cost a database query per
  * request. A token revoked here is evicted from the cache at once; one revoked by another server on the same
- * database is evicted when its notification arrives. Expiry is checked against the clock on every use.
+ * database is evicted when its notification arrives; a user banned server-wide (by {@code console-chat admin},
+ * another process) is forgotten within a second (see {@link #forget}). Expiry is checked against the clock on
+ * every use.
  */
 public final class BearerTokens {
     private static final Duration CACHE_TIME = Duration.ofMinutes(5);
@@ -80,6 +82,15 @@ public final class BearerTokens {
         store.deleteToken(tokenHash);
         // Again: a request that read the row before the delete may have cached it meanwhile.
         known.invalidate(tokenHash);
+    }
+
+    /**
+     * Forgets every cached token of the user, whose tokens were removed by another process (a server-wide ban
+     * by {@code console-chat admin}): their next request reads the store and is refused.
+     */
+    public void forget(String userName) {
+        var key = io.consolechat.protocol.Names.userKey(userName);
+        known.asMap().values().removeIf(owner -> io.consolechat.protocol.Names.userKey(owner.user().name()).equals(key));
     }
 
     static String hash(String token) {

@@ -5,9 +5,14 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
 import io.consolechat.protocol.MessageText;
 import io.consolechat.protocol.Rooms.BlockRequest;
+import io.consolechat.protocol.Rooms.BanRequest;
 import io.consolechat.protocol.Rooms.Health;
+import io.consolechat.protocol.Rooms.JoinRequest;
+import io.consolechat.protocol.Rooms.KickRequest;
 import io.consolechat.protocol.Rooms.Ok;
+import io.consolechat.protocol.Rooms.RoomRequest;
 import io.consolechat.protocol.Rooms.SendRequest;
+import io.consolechat.protocol.Rooms.UserRequest;
 import io.consolechat.protocol.Tokens.LoginRequest;
 import io.consolechat.server.auth.Accounts;
 import io.consolechat.server.auth.BearerTokens;
@@ -15,6 +20,8 @@ import io.consolechat.server.auth.StreamTickets;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.room.Conversations;
 import io.consolechat.server.room.PersonalEvents;
+import io.consolechat.server.room.Moderation;
+import io.consolechat.server.room.RoomAccess;
 import io.consolechat.server.room.RoomService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -33,6 +40,8 @@ public final class ChatApi {
 
     private final Json json;
     private final RoomService rooms;
+    private final RoomAccess access;
+    private final Moderation moderation;
     private final Accounts accounts;
     private final Authenticator auth;
     private final BearerTokens tokens;
@@ -42,11 +51,13 @@ public final class ChatApi {
     private final StreamTickets tickets;
     private final Guards guards;
 
-    public ChatApi(Json json, RoomService rooms, Conversations conversations, PersonalEvents personal,
-                   Accounts accounts, BearerTokens tokens, StreamTickets tickets, Clock clock, Duration keepalive,
-                   Guards guards) {
+    public ChatApi(Json json, RoomService rooms, RoomAccess access, Moderation moderation, Conversations conversations,
+                   PersonalEvents personal, Accounts accounts, BearerTokens tokens, StreamTickets tickets, Clock clock,
+                   Duration keepalive, Guards guards) {
         this.json = json;
         this.rooms = rooms;
+        this.access = access;
+        this.moderation = moderation;
         this.conversations = conversations;
         this.accounts = accounts;
         this.auth = new Authenticator(tokens, tickets, clock);
@@ -79,6 +90,89 @@ public final class ChatApi {
         routes.get("/me/events", ctx -> streamCombined(ctx, combined.parsePersonal(ctx)));
         routes.get("/stream", ctx -> streamCombined(ctx, combined.parseRooms(ctx)));
         routes.post("/stream-ticket", this::streamTicket);
+        routes.put("/room/{room}", this::configure);
+        routes.get("/room/{room}/info", ctx -> send(ctx, 200, access.info(Requests.room(ctx), user(ctx))));
+        routes.post("/room/{room}/join", ctx -> {
+            var user = user(ctx);
+            var room = Requests.room(ctx);
+            var key = optionalBody(ctx, JoinRequest.class, new JoinRequest(null)).key();
+            if (key != null) {
+                // Checking a key costs an Argon2 hash, like a password login: it counts against the same limit.
+                guards.newToken(ctx);
+            }
+            access.join(room, user, key);
+            send(ctx, 200, Ok.OK);
+        });
+        routes.post("/room/{room}/invites", ctx -> {
+            var user = user(ctx);
+            access.invite(Requests.room(ctx), user, named(ctx));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.delete("/room/{room}/invites/{user}", ctx -> {
+            rooms.uninvite(Requests.room(ctx), user(ctx), ctx.pathParam("user"));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.post("/room/{room}/operators", ctx -> {
+            var user = user(ctx);
+            access.addOperator(Requests.room(ctx), user, named(ctx));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.delete("/room/{room}/operators/{user}", ctx -> {
+            access.removeOperator(Requests.room(ctx), user(ctx), ctx.pathParam("user"));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.post("/room/{room}/kick", ctx -> {
+            var user = user(ctx);
+            var request = parse(Requests.body(ctx), KickRequest.class);
+            send(ctx, 200, moderation.kick(Requests.room(ctx), user, request.user(), request.reason()));
+        });
+        routes.post("/room/{room}/bans", ctx -> {
+            var user = user(ctx);
+            var request = parse(Requests.body(ctx), BanRequest.class);
+            send(ctx, 200, moderation.ban(Requests.room(ctx), user, request.user(), request.minutes(),
+                    request.reason()));
+        });
+        routes.get("/room/{room}/bans", ctx -> send(ctx, 200, moderation.bans(Requests.room(ctx), user(ctx))));
+        routes.delete("/room/{room}/bans/{user}", ctx -> {
+            moderation.unban(Requests.room(ctx), user(ctx), ctx.pathParam("user"));
+            send(ctx, 200, Ok.OK);
+        });
+        routes.delete("/room/{room}/messages/{seq}", ctx -> {
+            var user = user(ctx);
+            var room = Requests.room(ctx);
+            long seq = Requests.number(ctx.pathParam("seq"), "seq", 1, Long.MAX_VALUE - 1);
+            send(ctx, 200, moderation.delete(room, user, seq));
+        });
+    }
+
+    private io.consolechat.protocol.User user(Context ctx) {
+        return auth.require(ctx).user();
+    }
+
+    private void configure(Context ctx) {
+        var user = user(ctx);
+        var room = Requests.room(ctx);
+        var request = optionalBody(ctx, RoomRequest.class, new RoomRequest(null, null, null));
+        if (request.key() != null) {
+            guards.newToken(ctx);
+        }
+        var configured = access.configure(room, user, request.access(), request.key(), request.topic());
+        send(ctx, configured.claimed() ? 201 : 200, configured.room());
+    }
+
+    /** The {@code "user"} a body names. */
+    private String named(Context ctx) {
+        var request = parse(Requests.body(ctx), UserRequest.class);
+        if (request.user() == null) {
+            throw new Refused(ErrorCode.INVALID_REQUEST, "the body needs a \"user\" field");
+        }
+        return request.user();
+    }
+
+    /** The body as {@code type}; {@code empty} when there is none. */
+    private <T> T optionalBody(Context ctx, Class<T> type, T empty) {
+        var body = Requests.body(ctx);
+        return body.length == 0 || isBlank(body) ? empty : parse(body, type);
     }
 
     private void login(Context ctx) {
@@ -98,9 +192,9 @@ public final class ChatApi {
     }
 
     private void listRooms(Context ctx) {
-        auth.require(ctx);
+        var user = auth.require(ctx).user();
         int limit = (int) Requests.number(ctx, "limit", DEFAULT_ROOMS, 1, MAX_ROOMS);
-        var page = rooms.rooms(limit, RoomCursors.parse(ctx.queryParam("after")));
+        var page = rooms.rooms(user, limit, RoomCursors.parse(ctx.queryParam("after")));
         if (page.next() != null) {
             // The array stays the body, as before paging; the next page is a link, as in RFC 8288.
             ctx.header("Link", "</rooms?limit=" + limit + "&after=" + RoomCursors.format(page.next()) + ">; rel=\"next\"");
@@ -234,16 +328,16 @@ public final class ChatApi {
     }
 
     private void members(Context ctx) {
-        auth.require(ctx);
-        send(ctx, 200, rooms.members(Requests.room(ctx), MAX_MEMBERS));
+        var user = user(ctx);
+        send(ctx, 200, rooms.members(Requests.room(ctx), user, MAX_MEMBERS));
     }
 
     private void messages(Context ctx) {
-        auth.require(ctx);
+        var user = user(ctx);
         var room = Requests.room(ctx);
         long before = Requests.number(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         int limit = (int) Requests.number(ctx, "limit", 50, 0, 500);
-        send(ctx, 200, rooms.history(room, before, limit));
+        send(ctx, 200, rooms.history(room, user, before, limit));
     }
 
     private <T> T parse(byte[] body, Class<T> type) {

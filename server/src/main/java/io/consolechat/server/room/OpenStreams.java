@@ -1,5 +1,6 @@
 package io.consolechat.server.room;
 
+import io.consolechat.protocol.Names;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,28 @@ final class OpenStreams {
                 subscription.close(Subscription.Closed.LEFT);
             }
         }
+    }
+
+    /**
+     * Ends the streams of the user of that name on one room, after a kick, ban or withdrawn invitation
+     * ({@code REMOVED}); each gets its end line.
+     */
+    void closeStreamsNamed(String room, String userName, Subscription.Closed reason) {
+        var subscriptions = rooms.get(room);
+        if (subscriptions == null) {
+            return;
+        }
+        var key = Names.userKey(userName);
+        for (var subscription : subscriptions) {
+            if (Names.userKey(subscription.session().user().name()).equals(key)) {
+                subscription.close(reason);
+            }
+        }
+    }
+
+    /** Ends the streams of the user of that name on every room (a server-wide ban). */
+    void closeStreamsNamed(String userName, Subscription.Closed reason) {
+        rooms.keySet().forEach(room -> closeStreamsNamed(room, userName, reason));
     }
 
     /** Ends every stream opened with the token, on every room: it was revoked. */

@@ -27,6 +27,7 @@ public final class RoomService implements AutoCloseable {
     private final EventLog log;
     private final EventBus bus;
     private final Presence presence;
+    private final RoomAccess access;
     private final int bufferCapacity;
     private final RoomCreation creation;
     private final Mentions mentions;
@@ -34,29 +35,31 @@ public final class RoomService implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * {@code bufferCapacity}: events a stream may fall behind before it is cut off; {@code newRooms}: how many
-     * rooms one user may create (by a first post or stream) per period; {@code mentions}: who is told of
-     * being named.
+     * {@code access}: who may enter which room; {@code bufferCapacity}: events a stream may fall behind before
+     * it is cut off; {@code newRooms}: how many rooms one user may create (by a first post or stream) per
+     * period; {@code mentions}: who is told of being named.
      */
-    public RoomService(EventLog log, EventBus bus, Presence presence, int bufferCapacity, RateLimit newRooms,
-                       Mentions mentions) {
+    public RoomService(EventLog log, EventBus bus, Presence presence, RoomAccess access, int bufferCapacity,
+                       RateLimit newRooms, Mentions mentions) {
         this.log = log;
         this.mentions = mentions;
         this.bus = bus;
         this.presence = presence;
+        this.access = access;
         this.bufferCapacity = bufferCapacity;
         this.creation = new RoomCreation(log, newRooms);
     }
 
     /**
      * Stores a message ({@code action}: an IRC-style {@code /me}); returns it once it is durable, after the
-     * users it names as {@code @name} have been told (in a room, not in a direct conversation). With an
-     * idempotency {@code key} (null for none), a message the same user already stored with that key is
-     * returned instead of storing it again.
+     * users it names as {@code @name} have been told (in a room, not in a direct conversation). Refused to the
+     * banned, and to outsiders of private rooms. With an idempotency {@code key} (null for none), a message
+     * the same user already stored with that key is returned instead of storing it again.
      */
     public Event post(String room, User from, String text, boolean action, String key) {
+        access.checkEnter(room, from);
         creation.check(room, from);
-        var event = append(new NewEvent(room, EventType.MESSAGE, from, text, action, key));
+        var event = join(log.append(new NewEvent(room, EventType.MESSAGE, from, text, action, key)));
         if (!Conversations.isConversation(room)) {
             mentions.notice(event);
         }
@@ -73,9 +76,10 @@ public final class RoomService implements AutoCloseable {
         return log.forgetKeys(now.minus(KEY_LIFETIME));
     }
 
-    private Event append(NewEvent event) {
+    /** The stored event of an append, once durable. */
+    static Event join(java.util.concurrent.CompletableFuture<Event> append) {
         try {
-            return log.append(event).join();
+            return append.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof StoreException se ? se : new StoreException("could not store the event", e);
         }
@@ -98,6 +102,7 @@ public final class RoomService implements AutoCloseable {
         if (closing) {
             throw shuttingDown();
         }
+        access.checkEnter(room, user.user());
         creation.check(room, user.user());
         var subscription = new Subscription(room, user, bufferCapacity);
         if (signal != null) {
@@ -124,23 +129,42 @@ public final class RoomService implements AutoCloseable {
     }
 
     /** Up to {@code limit} events before {@code before}, ascending. */
-    public List<Event> history(String room, long before, int limit) {
+    public List<Event> history(String room, User user, long before, int limit) {
+        access.checkEnter(room, user);
         return log.before(room, before, limit);
     }
 
-    public List<User> members(String room, int limit) {
+    public List<User> members(String room, User user, int limit) {
+        access.checkEnter(room, user);
         return presence.members(room, limit);
     }
 
     /** Writes the leave event (if the user was present) and ends the user's streams on the room. */
     public void leave(String room, Session user) {
+        access.checkMember(room, user.user());
         presence.leave(room, user);
         streams.closeStreamsOf(room, user.userId());
+    }
+
+    /** Ends the user's streams on the room: kicked, banned, or no longer invited. */
+    void endStreams(String room, String userName) {
+        streams.closeStreamsNamed(room, userName, Subscription.Closed.REMOVED);
+    }
+
+    /** Ends the user's streams on every room: banned from the server. */
+    public void endStreams(String userName) {
+        streams.closeStreamsNamed(userName, Subscription.Closed.REMOVED);
     }
 
     /** Ends every stream opened with a token that was just revoked (each gets its end line). */
     public void endStreamsOfToken(String tokenHash) {
         streams.closeStreamsOfToken(tokenHash);
+    }
+
+    /** {@code DELETE /room/{room}/invites/{user}}: withdraws the invitation, ends membership and streams. */
+    public void uninvite(String room, User by, String name) {
+        access.uninvite(room, by, name);
+        endStreams(room, name);
     }
 
     /** One page of {@link #rooms}: the rooms, and where the next page starts (null after the last). */
@@ -152,14 +176,15 @@ public final class RoomService implements AutoCloseable {
     }
 
     /**
-     * Up to {@code limit} rooms that have events (direct conversations aside, so a page may hold fewer),
-     * most recently active first, with who is in them now, starting after {@code after} (null for the first
-     * page).
+     * Up to {@code limit} rooms that have events, most recently active first, with who is in them now: the
+     * open ones and the private ones {@code user} may enter, direct conversations aside (so a page may hold
+     * fewer), starting after {@code after} (null for the first page).
      */
-    public RoomPage rooms(int limit, RoomCursor after) {
+    public RoomPage rooms(User user, int limit, RoomCursor after) {
+        var visible = access.visibleTo(user);
         var rows = log.rooms(limit, after == null ? null : new EventLog.RoomRow(after.name(), 0, after.lastActivity()));
         var rooms = rows.stream()
-                .filter(r -> !Conversations.isConversation(r.name()))
+                .filter(r -> !Conversations.isConversation(r.name()) && visible.test(r.name()))
                 .map(r -> new RoomSummary(r.name(), presence.count(r.name()), r.lastSeq(), r.lastActivity()))
                 .toList();
         var next = rows.size() < limit ? null

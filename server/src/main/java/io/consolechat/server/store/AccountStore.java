@@ -3,6 +3,7 @@ package io.consolechat.server.store;
 import io.consolechat.protocol.User;
 import io.consolechat.protocol.UserKind;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -50,4 +51,38 @@ public interface AccountStore {
 
     /** Removes lapsed tokens, and the temporary and anonymous users left without any; returns the tokens removed. */
     int deleteExpiredTokens(Instant now);
+
+    /**
+     * A user as the {@code admin list} command shows it; {@code lastSeen} is when their newest live token was
+     * issued (null without one), {@code bannedUntil} null when not banned server-wide.
+     */
+    record UserRow(User user, boolean admin, Instant createdAt, Instant lastSeen, Instant bannedUntil) {
+    }
+
+    /** Whether the user is a server admin. */
+    boolean isAdmin(String name);
+
+    /** Grants or revokes server admin; returns false when there is no such user. */
+    boolean setAdmin(String name, boolean admin);
+
+    /** Every user, by name. */
+    List<UserRow> users();
+
+    /**
+     * Bans the user server-wide until {@code until} ({@link Instant#MAX} for no end) and removes their tokens,
+     * in one transaction; returns false when there is no such user.
+     */
+    boolean banUser(String name, Instant until, String reason);
+
+    /** Lifts a server-wide ban; returns whether there was one. */
+    boolean unbanUser(String name);
+
+    /** The end of the user's server-wide ban if one is in force at {@code now}. */
+    Optional<Instant> bannedUntil(String name, Instant now);
+
+    /** The names of the users banned server-wide at {@code now}. */
+    List<String> bannedUsers(Instant now);
+
+    /** Removes the user and their tokens; returns false when there is no such user. */
+    boolean deleteUser(String name);
 }

@@ -32,6 +32,7 @@ public final class Database implements AutoCloseable {
     private final SqlAccountStore accounts;
     private final SqlPersonalLog personal;
     private final SqlBlockList blocks;
+    private final SqlRoomStore rooms;
 
     private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
                      EventBus bus, Clock clock) {
@@ -44,6 +45,7 @@ public final class Database implements AutoCloseable {
         this.accounts = new SqlAccountStore(transactions, notifications);
         this.personal = new SqlPersonalLog(transactions);
         this.blocks = new SqlBlockList(transactions);
+        this.rooms = new SqlRoomStore(transactions);
         if (notifications != null) {
             notifications.start(events);
         }
@@ -66,9 +68,23 @@ public final class Database implements AutoCloseable {
      * connection pool by {@code underPool}: that is where fault tests make chosen commits fail.
      */
     public static Database openSqlite(Path dataDir, EventBus bus, Clock clock, UnaryOperator<DataSource> underPool) {
+        return openSqlite(dataDir, bus, clock, underPool, true);
+    }
+
+    /**
+     * Opens the SQLite database of a data directory that a server may be running on, for a tool that works
+     * beside it ({@code console-chat admin}): without the server's lock. SQLite's WAL and busy timeout make
+     * the two safe together.
+     */
+    public static Database openSqliteBeside(Path dataDir, EventBus bus, Clock clock) {
+        return openSqlite(dataDir, bus, clock, UnaryOperator.identity(), false);
+    }
+
+    private static Database openSqlite(Path dataDir, EventBus bus, Clock clock, UnaryOperator<DataSource> underPool,
+                                       boolean exclusive) {
         var file = dataDir.resolve("console-chat.db").toAbsolutePath();
         keepPrivate(dataDir, file);
-        var lock = DataDirectoryLock.take(dataDir);
+        var lock = exclusive ? DataDirectoryLock.take(dataDir) : null;
         var settings = new SQLiteConfig();
         // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable before it returns;
         // IMMEDIATE transactions take the write lock up front, so a read-then-write never fails half-way.
@@ -84,7 +100,9 @@ public final class Database implements AutoCloseable {
         try {
             return open(config, "sqlite", file.toString(), lock, null, bus, clock);
         } catch (StoreException e) {
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
     }
@@ -186,6 +204,10 @@ public final class Database implements AutoCloseable {
 
     public BlockList blocks() {
         return blocks;
+    }
+
+    public RoomStore rooms() {
+        return rooms;
     }
 
     /** Stores what the event log has accepted, then closes the connections. */

@@ -18,16 +18,27 @@ public interface EventLog extends AutoCloseable {
 
     /**
      * An event to store; the log gives it its room's next sequence number and the time. {@code action} marks
-     * a message written as an action (IRC's {@code /me}). With a {@code key} (a client's Idempotency-Key), an
-     * event the same user already stored with that key is returned instead of storing a second one.
+     * a message written as an action (IRC's {@code /me}). {@code user}, {@code reason} and {@code target} are
+     * those of a moderation event; a {@code delete} event also removes the text of the message at
+     * {@code target}, in the same transaction. With a {@code key} (a client's Idempotency-Key), an event the
+     * same user already stored with that key is returned instead of storing a second one.
      */
-    record NewEvent(String room, EventType type, User from, String text, boolean action, String key) {
+    record NewEvent(String room, EventType type, User from, String text, boolean action, User user, String reason,
+                    Long target, String key) {
         public NewEvent(String room, EventType type, User from, String text) {
-            this(room, type, from, text, false, null);
+            this(room, type, from, text, false, null, null, null, null);
         }
 
         public NewEvent(String room, EventType type, User from, String text, boolean action) {
-            this(room, type, from, text, action, null);
+            this(room, type, from, text, action, null, null, null, null);
+        }
+
+        public NewEvent(String room, EventType type, User from, String text, boolean action, String key) {
+            this(room, type, from, text, action, null, null, null, key);
+        }
+
+        public NewEvent(String room, EventType type, User from, String text, User user, String reason, Long target) {
+            this(room, type, from, text, false, user, reason, target, null);
         }
     }
 

@@ -1,12 +1,14 @@
 package io.consolechat.server.store;
 
 import io.consolechat.protocol.Event;
+import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Names;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.EventLog.NewEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -157,13 +159,14 @@ final class GroupCommit implements AutoCloseable {
         }
         var added = new ArrayList<Event>(fresh.size());
         try (var events = conn.prepareStatement("INSERT INTO events (room, seq, type, at, from_name, from_kind, "
-                + "text, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                + "text, action, user_name, user_kind, reason, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              var keys = conn.prepareStatement(
                 "INSERT INTO post_keys (user_key, idem_key, room, seq, created_at) VALUES (?, ?, ?, ?, ?)")) {
             for (int i : fresh) {
                 var e = batch.get(i).event();
                 long seq = next.merge(e.room(), 1L, Long::sum) - 1;
-                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text(), e.action());
+                var event = new Event(e.type(), e.room(), seq, at, e.from(), e.text(), e.action(), e.user(),
+                        e.reason(), e.target(), null);
                 results[i] = event;
                 added.add(event);
                 events.setString(1, event.room());
@@ -174,6 +177,14 @@ final class GroupCommit implements AutoCloseable {
                 events.setString(6, event.from().kind().wireName());
                 events.setString(7, event.text());
                 events.setBoolean(8, event.action() != null);
+                events.setString(9, e.user() == null ? null : e.user().name());
+                events.setString(10, e.user() == null ? null : e.user().kind().wireName());
+                events.setString(11, e.reason());
+                if (e.target() == null) {
+                    events.setNull(12, Types.BIGINT);
+                } else {
+                    events.setLong(12, e.target());
+                }
                 events.addBatch();
                 if (e.key() != null) {
                     keys.setString(1, Names.userKey(e.from().name()));
@@ -189,19 +200,38 @@ final class GroupCommit implements AutoCloseable {
                 keys.executeBatch();
             }
         }
+        removeDeletedTexts(conn, batch);
         repeats.forEach((i, first) -> results[i] = results[first]);
         return new Stored(List.of(results), added);
     }
 
     /** The event the same user stored earlier with this append's idempotency key, or null. */
     private static Event storedWithKey(Connection conn, NewEvent event) throws SQLException {
-        try (var ps = conn.prepareStatement("SELECT e.room, e.seq, e.type, e.at, e.from_name, e.from_kind, e.text, "
-                + "e.action FROM post_keys k JOIN events e ON e.room = k.room AND e.seq = k.seq "
+        try (var ps = conn.prepareStatement("SELECT " + SqlEventLog.EVENT_COLUMNS.replaceAll("(\\w+)", "e.$1")
+                + " FROM post_keys k JOIN events e ON e.room = k.room AND e.seq = k.seq "
                 + "WHERE k.user_key = ? AND k.idem_key = ?")) {
             ps.setString(1, Names.userKey(event.from().name()));
             ps.setString(2, event.key());
             var found = SqlEventLog.events(ps.executeQuery());
             return found.isEmpty() ? null : found.getFirst();
+        }
+    }
+
+    /** A delete event takes its target message's text out of storage, in the transaction that stores it. */
+    private static void removeDeletedTexts(Connection conn, List<Pending> batch) throws SQLException {
+        var deletes = batch.stream().map(Pending::event)
+                .filter(e -> e.type() == EventType.DELETE && e.target() != null).toList();
+        if (deletes.isEmpty()) {
+            return;
+        }
+        try (var ps = conn.prepareStatement(
+                "UPDATE events SET text = NULL, deleted = TRUE WHERE room = ? AND seq = ? AND type = 'message'")) {
+            for (var e : deletes) {
+                ps.setString(1, e.room());
+                ps.setLong(2, e.target());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

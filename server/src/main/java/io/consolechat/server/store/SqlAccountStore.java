@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -165,6 +167,132 @@ final class SqlAccountStore implements AccountStore {
                 ps.executeUpdate();
             }
             return removed;
+        });
+    }
+
+    @Override
+    public boolean isAdmin(String name) {
+        return transactions.read("check an admin", conn -> {
+            try (var ps = conn.prepareStatement("SELECT admin FROM users WHERE name_key = ?")) {
+                ps.setString(1, Names.userKey(name));
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean setAdmin(String name, boolean admin) {
+        return transactions.write("change an admin", conn -> {
+            try (var ps = conn.prepareStatement("UPDATE users SET admin = ? WHERE name_key = ?")) {
+                ps.setBoolean(1, admin);
+                ps.setString(2, Names.userKey(name));
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public List<UserRow> users() {
+        return transactions.read("list users", conn -> {
+            try (var ps = conn.prepareStatement("SELECT u.name, u.kind, u.admin, u.created_at, u.banned_until, "
+                    + "(SELECT MAX(t.created_at) FROM tokens t WHERE t.user_id = u.id) AS last_seen "
+                    + "FROM users u ORDER BY u.name_key");
+                 var rs = ps.executeQuery()) {
+                var users = new ArrayList<UserRow>();
+                while (rs.next()) {
+                    var user = SqlEventLog.user(rs.getString("name"), rs.getString("kind"));
+                    users.add(new UserRow(user, rs.getBoolean("admin"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                            optionalTime(rs, "last_seen"), optionalTime(rs, "banned_until")));
+                }
+                return users;
+            }
+        });
+    }
+
+    private static Instant optionalTime(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : millis == Long.MAX_VALUE ? Instant.MAX : Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public boolean banUser(String name, Instant until, String reason) {
+        return transactions.write("ban a user", conn -> {
+            var user = userByKey(conn, Names.userKey(name));
+            if (user.isEmpty()) {
+                return false;
+            }
+            try (var ps = conn.prepareStatement("UPDATE users SET banned_until = ?, ban_reason = ? WHERE id = ?")) {
+                ps.setLong(1, until.equals(Instant.MAX) ? Long.MAX_VALUE : until.toEpochMilli());
+                ps.setString(2, reason);
+                ps.setString(3, user.get().id());
+                ps.executeUpdate();
+            }
+            try (var ps = conn.prepareStatement("DELETE FROM tokens WHERE user_id = ?")) {
+                ps.setString(1, user.get().id());
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean unbanUser(String name) {
+        return transactions.write("unban a user", conn -> {
+            try (var ps = conn.prepareStatement("UPDATE users SET banned_until = NULL, ban_reason = NULL "
+                    + "WHERE name_key = ? AND banned_until IS NOT NULL")) {
+                ps.setString(1, Names.userKey(name));
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Instant> bannedUntil(String name, Instant now) {
+        return transactions.read("check a ban", conn -> {
+            try (var ps = conn.prepareStatement("SELECT banned_until FROM users WHERE name_key = ? AND banned_until > ?")) {
+                ps.setString(1, Names.userKey(name));
+                ps.setLong(2, now.toEpochMilli());
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(optionalTime(rs, "banned_until")) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> bannedUsers(Instant now) {
+        return transactions.read("list banned users", conn -> {
+            try (var ps = conn.prepareStatement("SELECT name FROM users WHERE banned_until > ?")) {
+                ps.setLong(1, now.toEpochMilli());
+                try (var rs = ps.executeQuery()) {
+                    var names = new ArrayList<String>();
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                    return names;
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteUser(String name) {
+        return transactions.write("delete a user", conn -> {
+            var user = userByKey(conn, Names.userKey(name));
+            if (user.isEmpty()) {
+                return false;
+            }
+            try (var ps = conn.prepareStatement("DELETE FROM tokens WHERE user_id = ?")) {
+                ps.setString(1, user.get().id());
+                ps.executeUpdate();
+            }
+            try (var ps = conn.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                ps.setString(1, user.get().id());
+                ps.executeUpdate();
+            }
+            return true;
         });
     }
 }

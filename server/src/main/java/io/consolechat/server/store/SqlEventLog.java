@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** The event log in portable SQL; appends go through {@link GroupCommit}. */
 final class SqlEventLog implements EventLog {
-    static final String EVENT_COLUMNS = "room, seq, type, at, from_name, from_kind, text, action";
+    static final String EVENT_COLUMNS =
+            "room, seq, type, at, from_name, from_kind, text, action, user_name, user_kind, reason, target, deleted";
     private static final int QUEUE_CAPACITY = 10_000;
 
     private final Transactions transactions;
@@ -65,14 +66,22 @@ final class SqlEventLog implements EventLog {
         try (rs) {
             var events = new ArrayList<Event>();
             while (rs.next()) {
-                var from = new User(rs.getString("from_name"),
-                        UserKind.valueOf(rs.getString("from_kind").toUpperCase(Locale.ROOT)));
+                var from = user(rs.getString("from_name"), rs.getString("from_kind"));
+                var user = rs.getString("user_name") == null ? null
+                        : user(rs.getString("user_name"), rs.getString("user_kind"));
+                long target = rs.getLong("target");
+                Long targetSeq = rs.wasNull() ? null : target;
                 events.add(new Event(EventType.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)),
                         rs.getString("room"), rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")), from,
-                        rs.getString("text"), rs.getBoolean("action")));
+                        rs.getString("text"), rs.getBoolean("action"), user, rs.getString("reason"), targetSeq,
+                        rs.getBoolean("deleted")));
             }
             return events;
         }
+    }
+
+    static User user(String name, String kind) {
+        return new User(name, UserKind.valueOf(kind.toUpperCase(Locale.ROOT)));
     }
 
     @Override

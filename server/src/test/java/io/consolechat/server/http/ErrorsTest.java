@@ -285,7 +285,7 @@ class ErrorsTest {
 
     static Stream<Arguments> wrongMethods() {
         return Stream.of(
-                Arguments.of("DELETE", "/room/lobby"), Arguments.of("PUT", "/room/lobby"),
+                Arguments.of("DELETE", "/room/lobby"), Arguments.of("PATCH", "/room/lobby"),
                 Arguments.of("GET", "/login"), Arguments.of("GET", "/session"), Arguments.of("GET", "/logout"),
                 Arguments.of("POST", "/health"), Arguments.of("POST", "/me"), Arguments.of("DELETE", "/me"),
                 Arguments.of("PATCH", "/rooms"), Arguments.of("GET", "/room/lobby/leave"),

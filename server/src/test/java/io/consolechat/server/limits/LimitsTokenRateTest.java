@@ -41,6 +41,24 @@ class LimitsTokenRateTest {
     }
 
     @Test
+    void roomKeysAreCheckedUnderTheSameLimit() {
+        try (var server = TestServer.start(c -> c.limits.tokens = Rate.perMinute(4), clock)) {
+            var api = new Api(server);
+            var owner = api.login("keyowner", "long enough");
+            var guest = api.anonymousToken();
+            assertThat(api.put("/room/vault", owner, "{\"access\":\"key\",\"key\":\"k\"}").status()).isEqualTo(201);
+            assertThat(api.post("/room/vault/join", guest, "{\"key\":\"guess\"}").error()).isEqualTo("wrong_key");
+            var refused = api.post("/room/vault/join", guest, "{\"key\":\"k\"}");
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.error()).isEqualTo("rate_limited");
+            // Without a key there is nothing to hash, and nothing to count.
+            assertThat(api.post("/room/vault/join", guest, null).error()).isEqualTo("wrong_key");
+            clock.advance(Duration.ofSeconds(15));
+            assertThat(api.post("/room/vault/join", guest, "{\"key\":\"k\"}").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theDefaultIsThirtyAMinute() {
         try (var server = TestServer.start(c -> c.limits = new ServerConfig.Limits(), clock)) {
             var api = new Api(server);

@@ -100,4 +100,55 @@ public abstract class AccountStoreContract {
         assertThat(store.userByName("erin")).contains(member);
         assertThat(store.hasLiveToken(member.id(), NOW.plus(Duration.ofHours(2)))).isTrue();
     }
+
+    @Test
+    void adminsAreGrantedAndRevokedByName() {
+        store.claimName(user("Frank", UserKind.REGISTERED), token("f", Duration.ofDays(1)));
+        assertThat(store.isAdmin("frank")).isFalse();
+        assertThat(store.setAdmin("FRANK", true)).isTrue();
+        assertThat(store.isAdmin("frank")).isTrue();
+        assertThat(store.users()).singleElement().satisfies(row -> {
+            assertThat(row.admin()).isTrue();
+            assertThat(row.user().name()).isEqualTo("Frank");
+            assertThat(row.createdAt()).isEqualTo(NOW);
+            assertThat(row.lastSeen()).isEqualTo(NOW);
+            assertThat(row.bannedUntil()).isNull();
+        });
+        assertThat(store.setAdmin("frank", false)).isTrue();
+        assertThat(store.isAdmin("frank")).isFalse();
+        assertThat(store.setAdmin("nobody", true)).isFalse();
+        assertThat(store.isAdmin("nobody")).isFalse();
+    }
+
+    @Test
+    void aServerBanRemovesTheTokensAndLastsUntilItEndsOrIsLifted() {
+        var gina = user("gina", UserKind.REGISTERED);
+        store.claimName(gina, token("g1", Duration.ofDays(1)));
+        var until = NOW.plus(Duration.ofHours(1));
+        assertThat(store.banUser("gina", until, "spam")).isTrue();
+        assertThat(store.tokenOwner("g1", NOW)).isEmpty();
+        assertThat(store.bannedUntil("gina", NOW)).contains(until);
+        assertThat(store.bannedUsers(NOW)).containsExactly("gina");
+        assertThat(store.bannedUntil("gina", until)).isEmpty();
+        assertThat(store.bannedUsers(until)).isEmpty();
+        assertThat(store.banUser("gina", Instant.MAX, null)).isTrue();
+        assertThat(store.bannedUntil("gina", NOW.plus(Duration.ofDays(10_000)))).contains(Instant.MAX);
+        assertThat(store.users().getFirst().bannedUntil()).isEqualTo(Instant.MAX);
+        assertThat(store.unbanUser("gina")).isTrue();
+        assertThat(store.unbanUser("gina")).isFalse();
+        assertThat(store.bannedUntil("gina", NOW)).isEmpty();
+        assertThat(store.banUser("nobody", Instant.MAX, null)).isFalse();
+    }
+
+    @Test
+    void deletingAUserRemovesItAndItsTokens() {
+        var hank = user("hank", UserKind.REGISTERED);
+        store.claimName(hank, token("h1", Duration.ofDays(1)));
+        assertThat(store.deleteUser("HANK")).isTrue();
+        assertThat(store.userByName("hank")).isEmpty();
+        assertThat(store.tokenOwner("h1", NOW)).isEmpty();
+        assertThat(store.deleteUser("hank")).isFalse();
+        assertThat(store.claimName(user("hank", UserKind.REGISTERED), token("h2", Duration.ofDays(1))))
+                .isEqualTo(Claim.CLAIMED);
+    }
 }

@@ -85,6 +85,33 @@ public abstract class EventLogContract {
     }
 
     @Test
+    void moderationEventsKeepTheirUserReasonAndTarget() {
+        var kick = log.append(new NewEvent("mod", EventType.KICK, ALICE, null, BOB, "too loud", null)).join();
+        var ban = log.append(new NewEvent("mod", EventType.BAN, ALICE, null, BOB, null, null)).join();
+        var topic = append("mod", EventType.TOPIC, ALICE, "plans");
+        assertThat(log.after("mod", 0, 10)).containsExactly(kick, ban, topic);
+        assertThat(kick.user()).isEqualTo(BOB);
+        assertThat(kick.reason()).isEqualTo("too loud");
+        assertThat(ban.reason()).isNull();
+    }
+
+    @Test
+    void aDeleteEventRemovesItsTargetsTextInTheSameAppend() {
+        var message = say("del", "regrettable");
+        var other = say("del", "fine");
+        var delete = log.append(new NewEvent("del", EventType.DELETE, ALICE, null, null, null, message.seq())).join();
+        assertThat(delete.target()).isEqualTo(message.seq());
+        var stored = log.after("del", 0, 10);
+        assertThat(stored).hasSize(3);
+        assertThat(stored.getFirst().text()).isNull();
+        assertThat(stored.getFirst().deleted()).isTrue();
+        assertThat(stored.getFirst().from()).isEqualTo(ALICE);
+        assertThat(stored.get(1)).isEqualTo(other);
+        assertThat(stored.get(2)).isEqualTo(delete);
+        assertThat(log.before("del", Long.MAX_VALUE, 10).getFirst().deleted()).isTrue();
+    }
+
+    @Test
     void afterAndBeforePageInAscendingOrder() {
         var all = IntStream.rangeClosed(1, 10).mapToObj(i -> say("paged", "m" + i)).toList();
         assertThat(log.after("paged", 0, 3)).containsExactlyElementsOf(all.subList(0, 3));

@@ -144,6 +144,15 @@ public final class Api {
         return send(builder.build());
     }
 
+    public Reply put(String path, String token, String jsonBody) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+    }
+
+    public Reply delete(String path, String token) {
+        return send(request(path, token).DELETE().build());
+    }
+
     public Reply postRaw(String path, String token, String contentType, byte[] body) {
         var builder = request(path, token).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
