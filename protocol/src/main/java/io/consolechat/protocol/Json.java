@@ -141,7 +141,8 @@ public final class Json {
         return switch (type) {
             case "end" -> node.path("since").isObject() ? roomsEnd(node) : new StreamItem.End(node.path("since").asLong());
             case "keepalive" -> new StreamItem.Keepalive();
-            default -> PersonalEvent.Kind.of(type).isPresent()
+            // A personal item has an id; a room's event (of type kick or ban too) has none.
+            default -> node.has("id") && PersonalEvent.Kind.of(type).isPresent()
                     ? mapper.treeToValue(node, PersonalEvent.class)
                     : node.isObject() && node.path("type").isTextual() && EventType.of(type).isEmpty()
                     ? null : mapper.treeToValue(node, Event.class);

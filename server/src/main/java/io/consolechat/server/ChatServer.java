@@ -68,12 +68,12 @@ public final class ChatServer implements AutoCloseable {
                 new RateLimit(config.limits.joins, "rooms entered", clock));
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
-        var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), clock);
+        var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);
         this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,
                 new RateLimit(config.limits.newRooms, "new rooms", clock), mentions);
         // A token another server revoked ends its streams here as well.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
-        var moderation = new Moderation(rooms, access, database.events());
+        var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
                 new StreamTickets(clock), clock, config.streams.keepalive,

@@ -5,6 +5,7 @@ import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.Rooms.Ban;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.User;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.store.EventLog;
@@ -26,11 +27,13 @@ public final class Moderation {
     private final RoomService rooms;
     private final RoomAccess access;
     private final EventLog log;
+    private final PersonalEvents personal;
 
-    public Moderation(RoomService rooms, RoomAccess access, EventLog log) {
+    public Moderation(RoomService rooms, RoomAccess access, EventLog log, PersonalEvents personal) {
         this.rooms = rooms;
         this.access = access;
         this.log = log;
+        this.personal = personal;
     }
 
     /** {@code POST /room/{room}/kick}: ends the user's streams there and writes a {@code kick} event. */
@@ -41,6 +44,7 @@ public final class Moderation {
         // A kicked member of a private room has to join again.
         access.store().remove(room, io.consolechat.server.store.RoomStore.Role.MEMBER, target.name());
         rooms.endStreams(room, target.name());
+        personal.tell(target.name(), PersonalEvent.Kind.KICK, room, by, event.at());
         RoomAccess.logAdmin(standing == RoomAccess.Standing.ADMIN, by, "kicked " + target.name() + " from " + room);
         return event;
     }
@@ -63,6 +67,7 @@ public final class Moderation {
         access.changed(room);
         var event = append(new NewEvent(room, EventType.BAN, by, null, target, why, null));
         rooms.endStreams(room, target.name());
+        personal.tell(target.name(), PersonalEvent.Kind.BAN, room, by, event.at());
         RoomAccess.logAdmin(standing == RoomAccess.Standing.ADMIN, by, "banned " + target.name() + " from " + room);
         return event;
     }

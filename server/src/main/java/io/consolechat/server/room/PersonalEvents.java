@@ -5,10 +5,14 @@ import io.consolechat.protocol.Names;
 import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.User;
 import io.consolechat.server.error.Refused;
+import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.PersonalLog;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each user's personal stream: what concerns them (direct messages, mentions, and whatever else a room wants
@@ -16,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * personal feeds. The log is the truth: a feed that sees a gap reads it from there.
  */
 public final class PersonalEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(PersonalEvents.class);
+
     private final PersonalLog log;
     private final int bufferCapacity;
     private final Map<String, Set<PersonalFeed>> listeners = new ConcurrentHashMap<>();
@@ -38,6 +44,19 @@ public final class PersonalEvents {
             feeds.forEach(feed -> feed.deliver(stored));
         }
         return stored;
+    }
+
+    /**
+     * Tells {@code userName} that {@code from} did something concerning them in {@code room} (an invitation, a
+     * kick, a ban). The action itself is already stored; if the personal item cannot be, the failure is
+     * logged rather than undoing it.
+     */
+    public void tell(String userName, PersonalEvent.Kind kind, String room, User from, Instant at) {
+        try {
+            notify(userName, PersonalEvent.concerning(kind, room, from, at));
+        } catch (StoreException e) {
+            LOG.warn("{} in {} is stored, but not in {}'s personal stream: {}", kind, room, userName, e.getMessage());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.consolechat.protocol.MessageText;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.Rooms.Access;
 import io.consolechat.protocol.Rooms.RoomInfo;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.User;
 import io.consolechat.protocol.UserKind;
 import io.consolechat.server.error.Refused;
@@ -46,6 +47,7 @@ public final class RoomAccess {
     private final RoomStore store;
     private final AccountStore accounts;
     private final EventLog log;
+    private final PersonalEvents personal;
     private final Clock clock;
     private final RoomKeys keys = new RoomKeys();
     /**
@@ -63,10 +65,11 @@ public final class RoomAccess {
     private record Cached(Optional<RoomSettings> settings, List<RoomStore.RoomBan> bans) {
     }
 
-    public RoomAccess(RoomStore store, AccountStore accounts, EventLog log, Clock clock) {
+    public RoomAccess(RoomStore store, AccountStore accounts, EventLog log, PersonalEvents personal, Clock clock) {
         this.store = store;
         this.accounts = accounts;
         this.log = log;
+        this.personal = personal;
         this.clock = clock;
     }
 
@@ -285,7 +288,9 @@ public final class RoomAccess {
     public void invite(String room, User by, String name) {
         var standing = requireModerator(room, by);
         requireClaimed(room);
-        store.add(room, Role.INVITED, registered(name));
+        var invited = registered(name);
+        store.add(room, Role.INVITED, invited);
+        personal.tell(invited.name(), PersonalEvent.Kind.INVITE, room, by, clock.instant());
         logAdmin(standing == Standing.ADMIN, by, "invited " + name + " to room " + room);
     }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
+import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.StreamItem;
 import io.consolechat.server.bus.LocalBus;
 import io.consolechat.server.store.Database;
@@ -240,6 +241,27 @@ class RoomOwnershipTest {
         assertError(api.sendText(room, op, "still here?"), ErrorCode.FORBIDDEN);
     }
 
+    /** Invitations, kicks and bans reach the personal stream of the user they concern, who may be away. */
+    @Test
+    void invitesKicksAndBansReachThePersonalStreamOfTheUserTheyConcern() throws InterruptedException {
+        var owner = registered("teller");
+        var invited = registered("toldabout");
+        var privateRoom = claimed(owner, "{\"access\": \"invite\"}");
+        var openRoom = claimed(owner, "{}");
+        ok(api.post("/room/" + privateRoom + "/invites", owner, "{\"user\": \"toldabout\"}"));
+        ok(api.post("/room/" + openRoom + "/kick", owner, "{\"user\": \"toldabout\"}"));
+        ok(api.post("/room/" + openRoom + "/bans", owner, "{\"user\": \"toldabout\", \"minutes\": 5}"));
+        try (var mine = api.stream("/me/events?since=0&timeout=0", invited)) {
+            var items = mine.itemsToEnd(WAIT).stream().filter(PersonalEvent.class::isInstance)
+                    .map(PersonalEvent.class::cast).toList();
+            assertThat(items).extracting(PersonalEvent::kind).containsExactly(PersonalEvent.Kind.INVITE,
+                    PersonalEvent.Kind.KICK, PersonalEvent.Kind.BAN);
+            assertThat(items).extracting(PersonalEvent::room).containsExactly(privateRoom, openRoom, openRoom);
+            assertThat(items).allSatisfy(item -> assertThat(item.from().name()).isEqualTo("teller"));
+            assertThat(items).extracting(PersonalEvent::id).containsExactly(1L, 2L, 3L);
+        }
+    }
+
     @Test
     void aKickedUsersStreamEndsWithItsEndLineAfterTheKickEvent() throws InterruptedException {
         var owner = registered("kicker");
@@ -414,7 +436,7 @@ class RoomOwnershipTest {
 
     /** What {@code console-chat admin grant} does: a second connection to the running server's database. */
     private static void grantAdmin(String name) {
-        try (var database = Database.openSqlite(server.dataDir(), new LocalBus(), Clock.systemUTC())) {
+        try (var database = Database.openSqliteBeside(server.dataDir(), new LocalBus(), Clock.systemUTC())) {
             assertThat(database.accounts().setAdmin(name, true)).isTrue();
         }
     }
@@ -425,7 +447,7 @@ class RoomOwnershipTest {
         var token = registered("serverbanned");
         try (var stream = api.stream("/room/" + room + "?history=0&timeout=120", token)) {
             assertThat(stream.status()).isEqualTo(200);
-            try (var database = Database.openSqlite(server.dataDir(), new LocalBus(), Clock.systemUTC())) {
+            try (var database = Database.openSqliteBeside(server.dataDir(), new LocalBus(), Clock.systemUTC())) {
                 assertThat(database.accounts().banUser("serverbanned", Instant.MAX, "abuse")).isTrue();
             }
             assertThat(stream.itemsToEnd(WAIT)).last().isInstanceOf(StreamItem.End.class);
