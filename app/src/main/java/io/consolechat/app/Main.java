@@ -39,6 +39,7 @@ public final class Main implements Callable<Integer> {
                 io.consolechat.bench.BenchCommand.class,
                 StartupTraining.class,
                 AdminCommand.class,
+                MigrateCommand.class,
                 CommandLine.HelpCommand.class);
     }
 
@@ -61,6 +62,7 @@ public final class Main implements Callable<Integer> {
             case "bench" -> io.consolechat.bench.BenchCommand.class;
             case "startup-training" -> StartupTraining.class;
             case "admin" -> AdminCommand.class;
+            case "migrate" -> MigrateCommand.class;
             default -> null;
         });
     }

@@ -51,7 +51,7 @@ class MainTest {
     void everySubcommandIsListed() {
         var names = Main.commandLine().getSubcommands().keySet();
         assertThat(names).contains("server", "chat", "send", "listen", "login", "logout", "rooms", "who",
-                "history", "bench", "admin");
+                "history", "bench", "admin", "migrate");
     }
 
     @Test
