@@ -67,6 +67,12 @@ final class ServerCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     int guestTokenHours;
 
+    @Option(names = "--metrics", defaultValue = "${env:CONSOLE_CHAT_METRICS:-false}",
+            description = "Serve GET /metrics in the Prometheus format, on the same port and without "
+                    + "authentication: keep it from the public at the proxy (env CONSOLE_CHAT_METRICS, "
+                    + "default ${DEFAULT-VALUE}; see docs/SECURITY.md).")
+    boolean metrics;
+
     @ArgGroup(validate = false, heading = "%nLimits (see docs/SECURITY.md):%n")
     LimitOptions limits = new LimitOptions();
 
@@ -254,6 +260,7 @@ final class ServerCommand implements Callable<Integer> {
         config.network.port = port;
         config.network.tls = tls.toTls(spec);
         config.storage.dataDir = dataDir;
+        config.network.metrics = metrics;
         config.storage.database = database;
         config.storage.databasePassword = databasePassword();
         config.presence.grace = Duration.ofSeconds(presenceGraceSeconds);

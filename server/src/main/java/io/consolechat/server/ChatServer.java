@@ -6,12 +6,14 @@ import io.consolechat.server.auth.BearerTokens;
 import io.consolechat.server.auth.PasswordHasher;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.bus.LocalBus;
+import io.consolechat.server.bus.MeteredBus;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.http.ChatApi;
 import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
+import io.consolechat.server.http.ServerMetrics;
 import io.consolechat.server.auth.StreamTickets;
 import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.room.Conversations;
@@ -48,6 +50,8 @@ public final class ChatServer implements AutoCloseable {
     private final HttpConnector connector;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
+    /** Null unless {@code config.network.metrics} is set. */
+    private final ServerMetrics metrics;
     private boolean closed;
     /** Users banned server-wide whose sessions were already ended; only the housekeeping thread uses it. */
     private java.util.Set<String> enforcedBans = java.util.Set.of();
@@ -59,8 +63,12 @@ public final class ChatServer implements AutoCloseable {
     private ChatServer(ServerConfig config, Clock clock, Function<EventBus, Database> openDatabase) {
         this.config = config;
         var json = new Json();
-        var bus = new LocalBus();
+        this.metrics = config.network.metrics ? new ServerMetrics() : null;
+        EventBus bus = metrics == null ? new LocalBus() : new MeteredBus(new LocalBus(), metrics.registry());
         this.database = openDatabase.apply(bus);
+        if (metrics != null) {
+            database.meterWith(metrics.registry());
+        }
         var tokens = new BearerTokens(database.accounts());
         this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
         var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
@@ -78,6 +86,9 @@ public final class ChatServer implements AutoCloseable {
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
                 new StreamTickets(clock), clock, config.streams.keepalive,
                 new Guards(config.limits, config.network.trustProxy, clock));
+        if (metrics != null) {
+            metrics.openStreams(() -> rooms.openStreams() + personal.openStreams());
+        }
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
         this.connector = new HttpConnector(config.network);
@@ -98,6 +109,9 @@ public final class ChatServer implements AutoCloseable {
                         log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
             }
             api.register(javalin.routes);
+            if (metrics != null) {
+                metrics.register(javalin.routes);
+            }
             errors.register(javalin.routes);
         });
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -210,5 +224,8 @@ public final class ChatServer implements AutoCloseable {
         hasher.close();
         rooms.close();
         database.close();
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 }

@@ -32,6 +32,8 @@ public final class ServerConfig {
         public int maxHeaderBytes = 8 * 1024;
         /** Take the client address from the last {@code X-Forwarded-For} entry (behind one reverse proxy). */
         public boolean trustProxy = false;
+        /** Serve {@code GET /metrics} (Prometheus format); off by default, see docs/SECURITY.md. */
+        public boolean metrics = false;
     }
 
     /** Where the data lives. */

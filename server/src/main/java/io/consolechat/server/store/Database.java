@@ -210,6 +210,12 @@ public final class Database implements AutoCloseable {
         return rooms;
     }
 
+    /** Reports the connection pool (through HikariCP's own Micrometer support) and each commit to {@code registry}. */
+    public void meterWith(io.micrometer.core.instrument.MeterRegistry registry) {
+        pool.setMetricRegistry(registry);
+        events.observeCommits(new CommitMeters(registry));
+    }
+
     /** Stores what the event log has accepted, then closes the connections. */
     @Override
     public void close() {

@@ -45,6 +45,7 @@ final class GroupCommit implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
     private volatile boolean closing;
+    private volatile CommitObserver observer = CommitObserver.NONE;
 
     GroupCommit(Transactions transactions, EventBus bus, CommitNotice notice, Clock clock, int queueCapacity) {
         this.transactions = transactions;
@@ -96,14 +97,20 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    void observe(CommitObserver observer) {
+        this.observer = observer;
+    }
+
     private void write(List<Pending> batch) {
         Stored stored;
+        long start = System.nanoTime();
         try {
             stored = transactions.write("store " + batch.size() + " events", conn -> insert(conn, batch));
         } catch (StoreException e) {
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
         }
+        observer.committed(stored.added().size(), System.nanoTime() - start);
         try {
             bus.publish(stored.added());
         } catch (RuntimeException e) {

@@ -131,6 +131,11 @@ final class SqlEventLog implements EventLog {
         });
     }
 
+    /** Tells {@code observer} of each commit from now on. */
+    void observeCommits(CommitObserver observer) {
+        writer.observe(observer);
+    }
+
     @Override
     public void close() {
         writer.close();
