@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
@@ -39,6 +40,8 @@ public final class ChatClient {
     private final ServerAddress server;
     private final HttpClient http;
     private final Json json;
+    /** Which of the address's servers requests go to first: the one that answered last. */
+    private final AtomicInteger current = new AtomicInteger();
 
     public ChatClient(ServerAddress server, HttpClient http, Json json) {
         this.server = server;
@@ -135,11 +138,10 @@ public final class ChatClient {
                 .header("Accept", "application/x-ndjson")
                 // The request timeout covers the wait for the headers only; the body may last the whole poll.
                 .timeout(REQUEST_TIMEOUT)
-                .GET()
-                .build();
+                .GET();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = sendToAnyServer(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -156,8 +158,62 @@ public final class ChatClient {
         return new EventStream(response.body(), json);
     }
 
+    /**
+     * Sends the request to the server that answered last; when that one cannot be connected to or answers
+     * 503 (nothing was stored), to the next of the address's servers, once each. A request that reached a
+     * server and then failed is not sent elsewhere: it may have been stored there.
+     */
+    private <T> HttpResponse<T> sendToAnyServer(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        var bases = server.bases();
+        int first = current.get();
+        var path = bases.get(first).relativize(request.build().uri()).toString();
+        IOException failure = null;
+        for (int i = 0; i < bases.size(); i++) {
+            int index = (first + i) % bases.size();
+            HttpResponse<T> response;
+            try {
+                response = http.send(request.uri(bases.get(index).resolve(path)).build(), body);
+            } catch (IOException e) {
+                if (!notConnected(e)) {
+                    throw e;
+                }
+                failure = e;
+                continue;
+            }
+            if (response.statusCode() == 503 && i + 1 < bases.size()) {
+                if (response.body() instanceof AutoCloseable open) {
+                    closeQuietly(open);
+                }
+                continue;
+            }
+            current.set(index);
+            return response;
+        }
+        throw failure;
+    }
+
+    /** A failure before the request reached a server: sending it to another one cannot store it twice. */
+    private static boolean notConnected(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
+                    || cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(AutoCloseable open) {
+        try {
+            open.close();
+        } catch (Exception e) {
+            // A 503's body that we do not read.
+        }
+    }
+
     private HttpRequest.Builder request(String path, String token) {
-        var builder = HttpRequest.newBuilder(server.resolve(path)).timeout(REQUEST_TIMEOUT);
+        var builder = HttpRequest.newBuilder(server.bases().get(current.get()).resolve(path)).timeout(REQUEST_TIMEOUT);
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
@@ -193,7 +249,7 @@ public final class ChatClient {
     /** Sends the request; returns the body of a 2xx answer, throws the server's error otherwise. */
     private byte[] exchange(HttpRequest.Builder request) {
         try {
-            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            var response = sendToAnyServer(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() / 100 != 2) {
                 throw error(response.statusCode(), response.headers(), response.body());
             }

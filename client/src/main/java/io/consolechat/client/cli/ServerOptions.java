@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 /** The options every client command takes: which server, and whether to accept any certificate. */
 public final class ServerOptions {
     @Option(names = "--server", paramLabel = "URL",
-            description = "Server URL (else env CONSOLE_CHAT_SERVER, else http://localhost:8080).")
+            description = "Server URL, or several of servers sharing one database separated by commas, tried in turn "
+                    + "when one is unreachable or answers 503 (else env CONSOLE_CHAT_SERVER, likewise; else "
+                    + "http://localhost:8080).")
     String server;
 
     @Option(names = "--insecure",
