@@ -8,10 +8,12 @@ import picocli.CommandLine.Option;
 
 /** Options every workload takes: which server, how to start one, how to print. */
 public final class CommonOptions {
-    @Option(names = "--server", paramLabel = "URL",
-            description = "Run against this server; without it a fresh server is started in its own JVM "
-                    + "on a temporary data directory (and its CPU time and peak RSS are reported).")
-    URI server;
+    @Option(names = "--server", paramLabel = "URL", split = ",",
+            description = "Run against this server, or these servers sharing one database (URLs separated by "
+                    + "commas: fanout and ingest spread their listeners and senders over them in turn); without "
+                    + "it a fresh server is started in its own JVM on a temporary data directory (and its CPU "
+                    + "time and peak RSS are reported).")
+    List<URI> server = new ArrayList<>();
 
     @Option(names = "--json", description = "Print the results as JSON instead of a table.")
     boolean json;
@@ -34,7 +36,7 @@ public final class CommonOptions {
     int sourceAddresses = 0;
 
     ServerUnderTest startServer(String workload) throws java.io.IOException {
-        if (server != null) {
+        if (!server.isEmpty()) {
             return ServerUnderTest.external(server);
         }
         var jvm = new ArrayList<>(serverJvmOptions);

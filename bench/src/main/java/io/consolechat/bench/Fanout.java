@@ -45,7 +45,7 @@ final class Fanout extends WorkloadCommand {
         int listenerUsers = (listeners + streamsPerUser - 1) / streamsPerUser;
         var sources = options.sources(server, listeners);
         var tokens = new Users(server.address(), sources, json).anonymous(listenerUsers + senderCount);
-        var sending = new Senders(server.address(), sources, json, room, tokens.subList(listenerUsers, tokens.size()));
+        var sending = new Senders(server.addresses(), sources, json, room, tokens.subList(listenerUsers, tokens.size()));
 
         Senders.Outcome outcome;
         Result.Correctness correctness;
@@ -53,7 +53,7 @@ final class Fanout extends WorkloadCommand {
         Result.Usage serverUse;
         Result.Usage loadUse;
         boolean drained;
-        try (var streams = new StreamListeners(server.address(), Math.min(3600, duration + 120), 200)) {
+        try (var streams = new StreamListeners(server.addresses(), Math.min(3600, duration + 120), 200)) {
             for (int i = 0; i < listeners; i++) {
                 streams.add(new StreamListener(i, tokens.get(i % listenerUsers), room,
                         sources.forConnection(i, listeners), senderCount));

@@ -33,7 +33,7 @@ final class Ingest extends WorkloadCommand {
         var room = Workload.freshRoom(name());
         var sources = options.sources(server, listeners + senders);
         var tokens = new Users(server.address(), sources, json).anonymous(listeners + senders);
-        var sending = new Senders(server.address(), sources, json, room, tokens.subList(listeners, tokens.size()));
+        var sending = new Senders(server.addresses(), sources, json, room, tokens.subList(listeners, tokens.size()));
 
         Senders.Outcome outcome;
         Result.Correctness correctness;
@@ -41,7 +41,7 @@ final class Ingest extends WorkloadCommand {
         Result.Usage serverUse;
         Result.Usage loadUse;
         boolean drained;
-        try (var streams = new StreamListeners(server.address(), Math.min(3600, duration + 120), 50)) {
+        try (var streams = new StreamListeners(server.addresses(), Math.min(3600, duration + 120), 50)) {
             for (int i = 0; i < listeners; i++) {
                 streams.add(new StreamListener(i, tokens.get(i), room, sources.forConnection(i, listeners), senders));
             }

@@ -22,24 +22,25 @@ final class Senders {
                    String lastError) {
     }
 
-    private final InetSocketAddress server;
+    /** The servers to post to; sender {@code i} posts to server {@code i % size}. */
+    private final List<InetSocketAddress> servers;
     private final SourceAddresses sources;
     private final Json json;
     private final String room;
     private final List<String> tokens;
     private final int firstId;
 
-    Senders(InetSocketAddress server, SourceAddresses sources, Json json, String room, List<String> tokens) {
-        this(server, sources, json, room, tokens, 0);
+    Senders(List<InetSocketAddress> servers, SourceAddresses sources, Json json, String room, List<String> tokens) {
+        this(servers, sources, json, room, tokens, 0);
     }
 
     /**
      * Senders whose messages carry the ids {@code firstId...}; listeners expecting ids below it ignore them,
      * which is how a warm-up phase shares the room without counting.
      */
-    Senders(InetSocketAddress server, SourceAddresses sources, Json json, String room, List<String> tokens,
+    Senders(List<InetSocketAddress> servers, SourceAddresses sources, Json json, String room, List<String> tokens,
             int firstId) {
-        this.server = server;
+        this.servers = List.copyOf(servers);
         this.sources = sources;
         this.json = json;
         this.room = room;
@@ -49,7 +50,7 @@ final class Senders {
 
     /** The same users sending as other ids, for a warm-up whose messages listeners ignore. */
     Senders warmUp() {
-        return new Senders(server, sources, json, room, tokens, firstId + tokens.size());
+        return new Senders(servers, sources, json, room, tokens, firstId + tokens.size());
     }
 
     int count() {
@@ -126,7 +127,7 @@ final class Senders {
             for (int s = 0; s < tokens.size(); s++) {
                 int sender = s;
                 pool.submit(() -> {
-                    try (var calls = new ChatCalls(server, sources.roundRobin(sender), json)) {
+                    try (var calls = new ChatCalls(servers.get(sender % servers.size()), sources.roundRobin(sender), json)) {
                         plan.run(sender, calls, state);
                     } catch (IOException | RuntimeException e) {
                         state.failed.incrementAndGet();

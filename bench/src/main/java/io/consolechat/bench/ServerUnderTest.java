@@ -26,18 +26,19 @@ final class ServerUnderTest implements AutoCloseable {
     private static final String READY = "console-chat server listening on ";
     private static final String MAIN_CLASS = "io.consolechat.app.Main";
 
-    private final URI uri;
+    /** One URI, or several of servers that share a database, which the workloads spread their load over. */
+    private final List<URI> uris;
     private final Process process;
     private final Path dataDir;
 
-    private ServerUnderTest(URI uri, Process process, Path dataDir) {
-        this.uri = uri;
+    private ServerUnderTest(List<URI> uris, Process process, Path dataDir) {
+        this.uris = List.copyOf(uris);
         this.process = process;
         this.dataDir = dataDir;
     }
 
-    static ServerUnderTest external(URI uri) {
-        return new ServerUnderTest(uri, null, null);
+    static ServerUnderTest external(List<URI> uris) {
+        return new ServerUnderTest(uris, null, null);
     }
 
     /**
@@ -75,7 +76,7 @@ final class ServerUnderTest implements AutoCloseable {
             }
         });
         try {
-            return new ServerUnderTest(ready.get(60, TimeUnit.SECONDS), process, dataDir);
+            return new ServerUnderTest(List.of(ready.get(60, TimeUnit.SECONDS)), process, dataDir);
         } catch (java.util.concurrent.ExecutionException | TimeoutException | InterruptedException e) {
             process.destroyForcibly();
             deleteTree(dataDir);
@@ -83,13 +84,20 @@ final class ServerUnderTest implements AutoCloseable {
         }
     }
 
+    /** The first server's URI. */
     URI uri() {
-        return uri;
+        return uris.getFirst();
     }
 
+    /** The first server's address: workloads that do not spread their load use that one. */
     InetSocketAddress address() {
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
-        return new InetSocketAddress(uri.getHost(), port);
+        return addresses().getFirst();
+    }
+
+    /** Every server's address, in the order given. */
+    List<InetSocketAddress> addresses() {
+        return uris.stream().map(uri -> new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()))
+                .toList();
     }
 
     /** CPU time and memory of the server, when this started it. */

@@ -28,8 +28,8 @@ import org.HdrHistogram.Recorder;
 final class StreamListeners implements AutoCloseable {
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final InetSocketAddress server;
-    private final String hostHeader;
+    /** The servers to listen on; listener {@code i} streams from server {@code i % size}. */
+    private final List<InetSocketAddress> servers;
     private final int timeoutSeconds;
     private final int maxConnecting;
     private final Selector selector;
@@ -50,8 +50,11 @@ final class StreamListeners implements AutoCloseable {
     private int connecting;
 
     StreamListeners(InetSocketAddress server, int timeoutSeconds, int maxConnecting) throws IOException {
-        this.server = server;
-        this.hostHeader = server.getHostString() + ":" + server.getPort();
+        this(List.of(server), timeoutSeconds, maxConnecting);
+    }
+
+    StreamListeners(List<InetSocketAddress> servers, int timeoutSeconds, int maxConnecting) throws IOException {
+        this.servers = List.copyOf(servers);
         this.timeoutSeconds = timeoutSeconds;
         this.maxConnecting = maxConnecting;
         this.selector = Selector.open();
@@ -178,7 +181,7 @@ final class StreamListeners implements AutoCloseable {
             }
             listener.reset();
             listener.state = StreamListener.State.CONNECTING;
-            if (channel.connect(server)) {
+            if (channel.connect(serverOf(listener))) {
                 sendRequest(listener);
             } else {
                 channel.register(selector, SelectionKey.OP_CONNECT, listener);
@@ -188,8 +191,13 @@ final class StreamListeners implements AutoCloseable {
         }
     }
 
+    private InetSocketAddress serverOf(StreamListener listener) {
+        return servers.get(listener.id % servers.size());
+    }
+
     private void sendRequest(StreamListener listener) throws IOException {
-        listener.pendingWrite = listener.request(hostHeader, timeoutSeconds);
+        var server = serverOf(listener);
+        listener.pendingWrite = listener.request(server.getHostString() + ":" + server.getPort(), timeoutSeconds);
         listener.polls++;
         write(listener);
     }

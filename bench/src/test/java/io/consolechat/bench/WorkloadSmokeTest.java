@@ -16,7 +16,7 @@ class WorkloadSmokeTest {
     static void start() {
         server = TestServer.start();
         options = new CommonOptions();
-        options.server = server.uri();
+        options.server = java.util.List.of(server.uri());
     }
 
     @AfterAll
