@@ -150,6 +150,27 @@ class TerminalWindowsTest {
     }
 
     @Test
+    void theSettingsFileJoinsRoomsAndAddsHighlightWords() throws Exception {
+        var dir = java.nio.file.Files.createDirectories(config.resolve("console-chat"));
+        java.nio.file.Files.writeString(dir.resolve("config.toml"), """
+                rooms = ["alpha", "beta"]
+                highlight = ["deploy"]
+                time_format = "HH:mm:ss"
+                """);
+        var other = api.anonymousToken();
+        tmux = Tmux.start(100, 30, Map.of("XDG_CONFIG_HOME", config.toString()));
+        tmux.runScript(ClientProcess.command("chat", "--server", server.uri().toString()));
+        awaitStatus("beta");
+
+        api.sendText("alpha", other, "the deploy starts now");
+        tmux.awaitScreen("the highlight of window 2", screen -> statusLine().contains("[2:alpha!]"));
+        tmux.keys("M-2");
+        awaitStatus("alpha");
+        tmux.awaitScreen("the time with seconds", screen -> screen.matches("(?s).*\\d\\d:\\d\\d:\\d\\d anon-\\S+: the deploy starts now.*"));
+        quit();
+    }
+
+    @Test
     void pageUpFetchesEarlierHistoryFromTheServer() {
         var other = api.anonymousToken();
         for (int i = 1; i <= 60; i++) {
