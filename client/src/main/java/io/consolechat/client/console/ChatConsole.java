@@ -856,7 +856,7 @@ public final class ChatConsole {
     private static String refusal(ApiError e) {
         return switch (e.errorCode().orElse(ErrorCode.INVALID_REQUEST)) {
             case FORBIDDEN -> e.getMessage() + " (only the room's owner or an operator may do that here)";
-            case REGISTRATION_REQUIRED -> e.getMessage() + " (only registered users own rooms: /login NAME with a password)";
+            case REGISTRATION_REQUIRED -> e.getMessage() + " (/login NAME with a password first)";
             case NOT_REGISTERED -> e.getMessage() + " (only registered users can be invited or made operators)";
             case WRONG_KEY -> e.getMessage() + " (/join ROOM KEY with the right key)";
             default -> e.getMessage();
