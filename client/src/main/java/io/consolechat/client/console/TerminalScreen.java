@@ -261,8 +261,11 @@ public final class TerminalScreen implements Screen {
                 for (var row : ansi(lastRows(terminal.getWidth(), terminal.getHeight() - statusLines.size() - 1, scrolled))) {
                     writer.println(row);
                 }
-                redrawLine();
-                redisplay(true);
+                if (isReading()) {
+                    // Between two lines (a command running) there is no line to draw: the next prompt comes.
+                    redrawLine();
+                    redisplay(true);
+                }
             } finally {
                 lock.unlock();
             }

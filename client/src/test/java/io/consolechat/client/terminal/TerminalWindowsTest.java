@@ -112,6 +112,11 @@ class TerminalWindowsTest {
         tmux.awaitScreen("the list of windows", s -> s.contains(" 1 home") && s.contains(" 2 first")
                 && s.contains(" 3 second"));
 
+        tmux.keys("M-Left");
+        awaitStatus("first");
+        tmux.keys("M-Right");
+        awaitStatus("second");
+
         tmux.type("/part");
         awaitStatus("first");
         assertThat(statusLine()).doesNotContain("second");
