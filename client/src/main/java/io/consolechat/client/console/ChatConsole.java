@@ -44,6 +44,8 @@ import org.jline.utils.AttributedStyle;
  */
 public final class ChatConsole {
     private static final int HISTORY_PAGE = 20;
+    /** The rooms one {@code GET /stream} carries at most. */
+    private static final int MAX_ROOMS = 50;
     /** Older events fetched at once when PageUp reaches the top of a window. */
     private static final int SCROLLBACK_PAGE = 50;
     /** Lines a window keeps; older ones are fetched again from the server when paged back to. */
@@ -289,8 +291,16 @@ public final class ChatConsole {
             if (window.scrolled() == 0) {
                 lines.forEach(screen::show);
             }
-        } else if (counts) {
-            window.unseen(lines.size(), highlight);
+        } else {
+            if (counts) {
+                window.unseen(lines.size(), highlight);
+            }
+            if (!screen.showsOneWindow()) {
+                // A pipe cannot switch windows: it gets every line, marked with its window.
+                lines.forEach(line -> screen.show(new ScreenLine(new AttributedStringBuilder()
+                        .append("[" + view.sanitizer().line(window.name()) + "] ").append(line.text())
+                        .toAttributedString(), line.indent())));
+            }
         }
     }
 
@@ -553,6 +563,10 @@ public final class ChatConsole {
         screen.atomically(() -> existing[0] = windows.find(Window.Kind.ROOM, room));
         if (existing[0].isPresent()) {
             select((Window) existing[0].get());
+            return;
+        }
+        if (windowsOf(Window.Kind.ROOM).size() >= MAX_ROOMS) {
+            say(view.problem("at most " + MAX_ROOMS + " rooms at once (one stream carries them): /part one first"));
             return;
         }
         if (parts.length > 1) {

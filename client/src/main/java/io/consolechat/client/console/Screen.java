@@ -58,6 +58,11 @@ public interface Screen extends AutoCloseable {
     default void prompt(String prompt) {
     }
 
+    /** Whether this screen shows one window at a time and draws another on a switch (a pipe shows every line). */
+    default boolean showsOneWindow() {
+        return false;
+    }
+
     /** The rows one page of scrolling moves; 0 where there is no scrolling. */
     default int pageRows() {
         return 0;

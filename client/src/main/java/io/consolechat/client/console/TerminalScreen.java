@@ -125,6 +125,11 @@ public final class TerminalScreen implements Screen {
     }
 
     @Override
+    public boolean showsOneWindow() {
+        return true;
+    }
+
+    @Override
     public int pageRows() {
         return Math.max(1, terminal.getHeight() - statusLines.size() - 2);
     }
