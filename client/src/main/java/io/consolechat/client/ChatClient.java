@@ -5,7 +5,15 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.consolechat.protocol.ErrorBody;
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.Json;
+import io.consolechat.protocol.Rooms.Access;
+import io.consolechat.protocol.Rooms.BanRequest;
+import io.consolechat.protocol.Rooms.JoinRequest;
+import io.consolechat.protocol.Rooms.KickRequest;
+import io.consolechat.protocol.Rooms.RoomInfo;
+import io.consolechat.protocol.Rooms.RoomRequest;
 import io.consolechat.protocol.Rooms.RoomSummary;
+import io.consolechat.protocol.Rooms.UserRequest;
+import io.consolechat.protocol.StreamItem;
 import io.consolechat.protocol.Rooms.SendRequest;
 import io.consolechat.protocol.Tokens.LoginRequest;
 import io.consolechat.protocol.Tokens.TokenResponse;
@@ -134,28 +142,9 @@ public final class ChatClient {
      * ends the response after {@code timeoutSeconds} with its end line.
      */
     public EventStream stream(String token, String room, Cursor cursor, int timeoutSeconds) {
-        var request = request(roomPath(room) + "?timeout=" + timeoutSeconds + "&" + cursor.query(), token)
-                .header("Accept", "application/x-ndjson")
-                // The request timeout covers the wait for the headers only; the body may last the whole poll.
-                .timeout(REQUEST_TIMEOUT)
-                .GET();
-        HttpResponse<InputStream> response;
-        try {
-            response = sendToAnyServer(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted", e);
-        }
-        if (response.statusCode() != 200) {
-            try (var body = response.body()) {
-                throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
-            } catch (IOException e) {
-                throw unreachable(e);
-            }
-        }
-        return new EventStream(response.body(), json);
+        // The request timeout covers the wait for the headers only; the body may last the whole poll.
+        return open(request(roomPath(room) + "?timeout=" + timeoutSeconds + "&" + cursor.query(), token)
+                .timeout(REQUEST_TIMEOUT));
     }
 
     /**
@@ -210,6 +199,131 @@ public final class ChatClient {
         } catch (Exception e) {
             // A 503's body that we do not read.
         }
+    }
+
+    /**
+     * {@code POST /dm/{user}}: a direct message or action to {@code user}, with an {@code Idempotency-Key}
+     * as for a room. The answer is the stored event, whose room is the conversation ({@code dm:a:b}).
+     */
+    public Event sendDirect(String token, String user, String text, boolean action, UUID key) {
+        var body = json.writeBytes(new SendRequest(text, action ? Boolean.TRUE : null));
+        return call(jsonRequest("dm/" + pathSegment(user), token, body).header("Idempotency-Key", key.toString()),
+                Event.class);
+    }
+
+    /**
+     * The cursor of the caller's personal stream now (the id of its newest item, 0 for none): a stream
+     * opened from it brings only what comes next.
+     */
+    public long personalCursor(String token) {
+        try (var stream = personalEvents(token)) {
+            StreamItem item;
+            while ((item = stream.next()) != null) {
+                if (item instanceof StreamItem.End end) {
+                    return end.since();
+                }
+            }
+            throw new Unreachable("the personal stream broke off", null);
+        }
+    }
+
+    private EventStream personalEvents(String token) {
+        return open(request("me/events?timeout=0&history=0", token));
+    }
+
+    /**
+     * Opens {@code GET /stream}: each room of {@code rooms} from its cursor (a negative one: its last
+     * {@code history} events), and the personal stream after {@code me}, until the server ends the response
+     * after {@code timeoutSeconds} with the end line that carries every cursor.
+     */
+    public EventStream streamAll(String token, java.util.Map<String, Long> rooms, long me, int history,
+                                 int timeoutSeconds) {
+        var listed = new StringBuilder();
+        rooms.forEach((room, seq) -> {
+            listed.append(listed.isEmpty() ? "" : ",").append(pathSegment(room));
+            if (seq >= 0) {
+                listed.append(':').append(seq);
+            }
+        });
+        var query = "stream?timeout=" + timeoutSeconds + "&history=" + history + "&me=" + me
+                + (listed.isEmpty() ? "" : "&rooms=" + listed);
+        return open(request(query, token));
+    }
+
+    /** {@code GET /room/{room}/info}: owner, operators, access, topic. */
+    public RoomInfo info(String token, String room) {
+        return call(request(roomPath(room) + "/info", token).GET(), RoomInfo.class);
+    }
+
+    /** {@code PUT /room/{room}}: claims the room, or changes what is given (null fields stay as they are). */
+    public RoomInfo configure(String token, String room, Access access, String key, String topic) {
+        var body = json.writeBytes(new RoomRequest(access, key, topic));
+        return call(request(roomPath(room), token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), RoomInfo.class);
+    }
+
+    /** {@code POST /room/{room}/join}: membership of a room that needs a key or an invitation. */
+    public void join(String token, String room, String key) {
+        call(jsonRequest(roomPath(room) + "/join", token, json.writeBytes(new JoinRequest(key))), Void.class);
+    }
+
+    /** {@code POST /room/{room}/invites}. */
+    public void invite(String token, String room, String user) {
+        call(jsonRequest(roomPath(room) + "/invites", token, json.writeBytes(new UserRequest(user))), Void.class);
+    }
+
+    /** {@code POST /room/{room}/operators}. */
+    public void addOperator(String token, String room, String user) {
+        call(jsonRequest(roomPath(room) + "/operators", token, json.writeBytes(new UserRequest(user))), Void.class);
+    }
+
+    /** {@code DELETE /room/{room}/operators/{user}}. */
+    public void removeOperator(String token, String room, String user) {
+        call(request(roomPath(room) + "/operators/" + pathSegment(user), token).DELETE(), Void.class);
+    }
+
+    /** {@code POST /room/{room}/kick}: the kick event. */
+    public Event kick(String token, String room, String user, String reason) {
+        return call(jsonRequest(roomPath(room) + "/kick", token, json.writeBytes(new KickRequest(user, reason))),
+                Event.class);
+    }
+
+    /** {@code POST /room/{room}/bans}; no {@code minutes}: until lifted. The ban event. */
+    public Event ban(String token, String room, String user, Long minutes, String reason) {
+        return call(jsonRequest(roomPath(room) + "/bans", token, json.writeBytes(new BanRequest(user, minutes, reason))),
+                Event.class);
+    }
+
+    /** {@code DELETE /room/{room}/messages/{seq}}: the delete event. */
+    public Event delete(String token, String room, long seq) {
+        return call(request(roomPath(room) + "/messages/" + seq, token).DELETE(), Event.class);
+    }
+
+    /** Sends a streaming request; the open stream on 200, the server's error otherwise. */
+    private EventStream open(HttpRequest.Builder builder) {
+        var request = builder.header("Accept", "application/x-ndjson").GET();
+        HttpResponse<InputStream> response;
+        try {
+            response = sendToAnyServer(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            try (var body = response.body()) {
+                throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
+            } catch (IOException e) {
+                throw unreachable(e);
+            }
+        }
+        return new EventStream(response.body(), json);
+    }
+
+    /** A user or room name as one path segment: anything but name characters is percent-encoded. */
+    static String pathSegment(String name) {
+        return roomPath(name).substring("room/".length());
     }
 
     private HttpRequest.Builder request(String path, String token) {

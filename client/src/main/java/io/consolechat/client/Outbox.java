@@ -17,10 +17,22 @@ import java.util.function.Supplier;
  */
 public final class Outbox implements AutoCloseable {
 
-    /** One line to post, as the user who typed it. */
+    /**
+     * One line to post, as the user who typed it: to a room, or, with a {@code room} of {@code @name}, a
+     * direct message to that user (no room name starts with {@code @}).
+     */
     public record Post(UUID key, String token, String room, String text, boolean action) {
         public static Post of(String token, String room, String text, boolean action) {
             return new Post(UUID.randomUUID(), token, room, text, action);
+        }
+
+        /** A direct message to {@code user}. */
+        public static Post direct(String token, String user, String text, boolean action) {
+            return new Post(UUID.randomUUID(), token, "@" + user, text, action);
+        }
+
+        public boolean isDirect() {
+            return room.startsWith("@");
         }
     }
 
@@ -121,7 +133,9 @@ public final class Outbox implements AutoCloseable {
             Duration delay;
             String reason;
             try {
-                var event = client.send(post.token(), post.room(), post.text(), post.action(), post.key());
+                var event = post.isDirect()
+                        ? client.sendDirect(post.token(), post.room().substring(1), post.text(), post.action(), post.key())
+                        : client.send(post.token(), post.room(), post.text(), post.action(), post.key());
                 done();
                 listener.sent(post, event);
                 return true;

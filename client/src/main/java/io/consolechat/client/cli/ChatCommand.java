@@ -2,6 +2,8 @@ package io.consolechat.client.cli;
 
 import io.consolechat.client.RoomFollow;
 import io.consolechat.client.Sanitizer;
+import io.consolechat.client.TokenStore;
+import io.consolechat.client.console.ConsoleSettings;
 import io.consolechat.client.console.ChatConsole;
 import io.consolechat.client.console.EventView;
 import io.consolechat.client.console.PlainScreen;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "chat", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCode.USAGE,
         description = {"Chat interactively: /login, /join ROOM, then type; /help lists the commands.",
                 "Without a terminal (a pipe), reads lines from standard input and prints plain lines.",
-                "Honours NO_COLOR (no colors; a message that mentions you as @NAME still rings the bell)."})
+                "Honours NO_COLOR (no colors; a message that mentions you as @NAME still rings the bell).",
+                "Settings (bell, time format, colors, highlight words, rooms to join): "
+                        + "$XDG_CONFIG_HOME/console-chat/config.toml, see docs/CONSOLE.md."})
 public final class ChatCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ROOM", description = "A room to join at once.")
     String room;
@@ -45,13 +49,26 @@ public final class ChatCommand extends ClientCommand {
     @Override
     int execute() {
         var initialRoom = Optional.ofNullable(room).map(this::room);
+        ConsoleSettings settings;
+        try {
+            settings = ConsoleSettings.read(TokenStore.directory(environment.variables()).resolve(ConsoleSettings.FILE));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("settings file " + e.getMessage());
+        }
         var client = client();
-        var view = new EventView(new Sanitizer(), ZoneId.systemDefault(), !environment.noColor());
-        var console = new ChatConsole(client, tokens(), view, RoomFollow.Settings.standard(), Clock.systemUTC());
-        try (var screen = screen(console)) {
+        var color = settings.color().orElse(true) && !environment.noColor();
+        var view = new EventView(new Sanitizer(), ZoneId.systemDefault(), color, settings.timeFormat());
+        var console = new ChatConsole(client, tokens(), view, RoomFollow.Settings.standard(), Clock.systemUTC(),
+                settings);
+        try (var screen = screen(console, settings.bell().orElse(true))) {
             console.run(screen, initialRoom);
         }
         return ExitCode.OK;
+    }
+
+    /** The bell rings unless --no-bell, CONSOLE_CHAT_BELL=off or the settings file turn it off. */
+    private boolean bell(boolean setting) {
+        return setting && bell();
     }
 
     private boolean bell() {
@@ -59,14 +76,14 @@ public final class ChatCommand extends ClientCommand {
         return !noBell && !List.of("off", "0", "false", "no").contains(setting.toLowerCase(java.util.Locale.ROOT));
     }
 
-    private Screen screen(ChatConsole console) {
+    private Screen screen(ChatConsole console, boolean bellSetting) {
         if (!environment.terminal()) {
             var in = new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8));
             return new PlainScreen(in, out());
         }
         try {
             var terminal = TerminalBuilder.builder().system(true).name("console-chat").build();
-            return new TerminalScreen(terminal, console.completer(), bell());
+            return new TerminalScreen(terminal, console.completer(), bell(bellSetting));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the terminal: " + e.getMessage(), e);
         }

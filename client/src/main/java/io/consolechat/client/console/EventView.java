@@ -19,18 +19,24 @@ import org.jline.utils.AttributedStyle;
  * goes through the {@link Sanitizer}.
  */
 public final class EventView {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
     private static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
 
     private final Sanitizer sanitizer;
     private final ZoneId zone;
     private final boolean color;
+    private final DateTimeFormatter time;
 
     /** @param color false honours NO_COLOR: no colors, only dim and bold */
     public EventView(Sanitizer sanitizer, ZoneId zone, boolean color) {
+        this(sanitizer, zone, color, "HH:mm");
+    }
+
+    /** @param timeFormat the {@link DateTimeFormatter} pattern of the time before each event */
+    public EventView(Sanitizer sanitizer, ZoneId zone, boolean color, String timeFormat) {
         this.sanitizer = sanitizer;
         this.zone = zone;
         this.color = color;
+        this.time = DateTimeFormatter.ofPattern(timeFormat);
     }
 
     public Sanitizer sanitizer() {
@@ -49,7 +55,7 @@ public final class EventView {
 
     /** As {@link #render(Event, boolean)}; a {@code mention} of the reader is highlighted. */
     public List<ScreenLine> render(Event event, boolean action, boolean mention) {
-        var time = TIME.format(event.at().atZone(zone));
+        var time = this.time.format(event.at().atZone(zone));
         var room = sanitizer.line(event.room());
         return switch (event.kind()) {
             case JOIN -> List.of(dimLine(time + " --> ", event.from(), " joined " + room));

@@ -37,6 +37,11 @@ public final class PlainScreen implements Screen {
     }
 
     @Override
+    public synchronized void atomically(Runnable change) {
+        change.run();
+    }
+
+    @Override
     public void bell() {
         // A pipe has no bell; the line itself says who was mentioned.
     }

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
+import org.jline.keymap.KeyMap;
 import org.jline.reader.LineReader;
+import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.reader.impl.LineReaderImpl;
@@ -41,6 +43,8 @@ public final class TerminalScreen implements Screen {
     private final boolean bell;
     private final Thread restoreAtExit = new Thread(this::close, "restore-terminal");
     private volatile List<AttributedString> statusLines = List.of();
+    /** Rows the screen is scrolled up from the newest line. */
+    private int scrolled;
 
     public TerminalScreen(Terminal terminal, Completer completer) {
         this(terminal, completer, true);
@@ -94,6 +98,49 @@ public final class TerminalScreen implements Screen {
     }
 
     @Override
+    public void keys(Keys keys) {
+        reader.bindKeys(keys);
+    }
+
+    @Override
+    public void atomically(Runnable change) {
+        reader.atomically(change);
+    }
+
+    @Override
+    public void redraw(List<ScreenLine> lines, int scrolledRows) {
+        reader.atomically(() -> {
+            shown.clear();
+            lines.stream().skip(Math.max(0, lines.size() - KEPT_LINES)).forEach(shown::addLast);
+            scrolled = scrolledRows;
+            if (!closed.get()) {
+                reader.redraw();
+            }
+        });
+    }
+
+    @Override
+    public void prompt(String prompt) {
+        reader.atomically(() -> reader.setPrompt(prompt));
+    }
+
+    @Override
+    public boolean showsOneWindow() {
+        return true;
+    }
+
+    @Override
+    public int pageRows() {
+        return Math.max(1, terminal.getHeight() - statusLines.size() - 2);
+    }
+
+    @Override
+    public int rows(List<ScreenLine> lines) {
+        int width = terminal.getWidth();
+        return lines.stream().mapToInt(line -> line.rows(width).size()).sum();
+    }
+
+    @Override
     public void bell() {
         if (bell && !closed.get()) {
             // BEL itself rather than the terminfo entry: a dumb terminal's entry may lack it, the byte works.
@@ -141,6 +188,48 @@ public final class TerminalScreen implements Screen {
             super(terminal, "console-chat", new HashMap<>());
         }
 
+        void atomically(Runnable change) {
+            lock.lock();
+            try {
+                change.run();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Alt-1..9, Alt-Left/Right (as xterm and tmux send them, and as ESC before the arrow), PageUp/PageDown. */
+        void bindKeys(Keys keys) {
+            var map = getKeyMaps().get(LineReader.MAIN);
+            for (int n = 1; n <= 9; n++) {
+                int number = n;
+                map.bind(widget("window-" + n, () -> keys.window(number)), KeyMap.alt((char) ('0' + n)));
+            }
+            var left = widget("window-previous", () -> keys.step(-1));
+            var right = widget("window-next", () -> keys.step(1));
+            map.bind(left, "\u001b[1;3D", "\u001b\u001b[D", "\u001b\u001bOD");
+            map.bind(right, "\u001b[1;3C", "\u001b\u001b[C", "\u001b\u001bOC");
+            var up = widget("page-up", () -> keys.page(-1));
+            var down = widget("page-down", () -> keys.page(1));
+            map.bind(up, "\u001b[5~");
+            map.bind(down, "\u001b[6~");
+            var ppage = KeyMap.key(terminal, Capability.key_ppage);
+            var npage = KeyMap.key(terminal, Capability.key_npage);
+            if (ppage != null && !ppage.isEmpty()) {
+                map.bind(up, ppage);
+            }
+            if (npage != null && !npage.isEmpty()) {
+                map.bind(down, npage);
+            }
+        }
+
+        private Reference widget(String name, Runnable action) {
+            getWidgets().put(name, () -> {
+                action.run();
+                return true;
+            });
+            return new Reference(name);
+        }
+
         void show(ScreenLine line) {
             lock.lock();
             try {
@@ -148,7 +237,9 @@ public final class TerminalScreen implements Screen {
                 if (shown.size() > KEPT_LINES) {
                     shown.removeFirst();
                 }
-                printAbove(String.join("\n", ansi(line.rows(terminal.getWidth()))));
+                if (scrolled == 0) {
+                    printAbove(String.join("\n", ansi(line.rows(terminal.getWidth()))));
+                }
             } finally {
                 lock.unlock();
             }
@@ -163,7 +254,7 @@ public final class TerminalScreen implements Screen {
         }
 
         /** Clears the screen, then shows the status line and as many of the last lines as fit, rewrapped. */
-        private void redraw() {
+        void redraw() {
             lock.lock();
             try {
                 terminal.puts(Capability.clear_screen);
@@ -172,24 +263,32 @@ public final class TerminalScreen implements Screen {
                     status.update(statusLines);
                 }
                 var writer = terminal.writer();
-                for (var row : ansi(lastRows(terminal.getWidth(), terminal.getHeight() - statusLines.size() - 1))) {
+                for (var row : ansi(lastRows(terminal.getWidth(), terminal.getHeight() - statusLines.size() - 1, scrolled))) {
                     writer.println(row);
                 }
-                redrawLine();
-                redisplay(true);
+                if (isReading()) {
+                    // Between two lines (a command running) there is no line to draw: the next prompt comes.
+                    redrawLine();
+                    redisplay(true);
+                }
             } finally {
                 lock.unlock();
             }
         }
 
-        /** The rows of the last lines shown, at most {@code height} of them. */
-        private List<AttributedString> lastRows(int width, int height) {
+        /** The rows of the last lines shown, at most {@code height} of them, ending {@code skip} rows above the newest. */
+        private List<AttributedString> lastRows(int width, int height, int skip) {
             var rows = new ArrayDeque<AttributedString>();
             var lines = shown.descendingIterator();
+            int skipped = 0;
             while (lines.hasNext() && rows.size() < height) {
                 var lineRows = lines.next().rows(width);
                 for (int i = lineRows.size() - 1; i >= 0 && rows.size() < height; i--) {
-                    rows.addFirst(lineRows.get(i));
+                    if (skipped < skip) {
+                        skipped++;
+                    } else {
+                        rows.addFirst(lineRows.get(i));
+                    }
                 }
             }
             return new ArrayList<>(rows);

@@ -225,6 +225,25 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aMistakeInTheSettingsFileStopsChatWithAUsageError() throws Exception {
+        var dir = java.nio.file.Files.createDirectories(config.resolve("console-chat"));
+        java.nio.file.Files.writeString(dir.resolve("config.toml"), "bell = \"loud\"\n");
+        var result = run("/quit\n", "chat");
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err()).contains("config.toml").contains("bell is true or false");
+    }
+
+    @Test
+    void chatInAPipeJoinsTheRoomsOfTheSettingsFile() throws Exception {
+        var dir = java.nio.file.Files.createDirectories(config.resolve("console-chat"));
+        java.nio.file.Files.writeString(dir.resolve("config.toml"), "rooms = [\"pipe-one\", \"pipe-two\"]\n");
+        var result = run(Map.of("NO_COLOR", "1"), "hello two\n/window 2\nhello one\n/quit\n", "chat");
+        assertThat(result.exit()).isZero();
+        assertThat(texts("pipe-two")).containsExactly("hello two");
+        assertThat(texts("pipe-one")).containsExactly("hello one");
+    }
+
+    @Test
     void everyCommandsHelpListsTheExitCodes() {
         for (var command : List.of("chat", "send", "listen", "login", "logout", "rooms", "who", "history")) {
             var help = run("", command, "--help");

@@ -268,4 +268,38 @@ class ChatConsoleTest {
             assertThat(line).as("the leave is written at quit, not after the grace period").isNotNull();
         }
     }
+
+    @Test
+    void roomCommandsActOnTheRoomAndSayWhyTheServerRefuses() throws Exception {
+        var owner = api.login("olga", "olga's password");
+        assertThat(api.put("/room/owned", owner, "{\"topic\":\"first topic\"}").status()).isEqualTo(201);
+        console.type("/join owned");
+        console.awaitScreen("joined owned");
+        console.type("/topic");
+        console.awaitScreen("topic of owned: first topic");
+        console.type("/topic taken over");
+        console.awaitScreen("topic not set: ");
+        assertThat(console.screen()).contains("(/login NAME with a password first)");
+        console.type("/kick olga");
+        console.awaitScreen("olga not kicked: ");
+
+        console.type("/login olga");
+        console.type("olga's password");
+        console.awaitScreen("you are olga (registered)");
+        console.type("/topic release friday");
+        console.awaitScreen("olga set the topic: release friday");
+        console.type("/invite nobody-here");
+        console.awaitScreen("nobody-here not invited: ");
+        console.type("hello owners");
+        console.awaitScreen("olga: hello owners");
+        console.type("/delete");
+        console.awaitScreen("deleted message");
+        assertThat(api.get("/room/owned/messages?limit=10", owner).body()).doesNotContain("hello owners");
+
+        console.type("/help");
+        for (var command : SlashCommand.values()) {
+            console.awaitScreen(command.usage());
+        }
+        console.quit();
+    }
 }

@@ -107,6 +107,11 @@ final class Tmux implements AutoCloseable {
         return run(List.of("capture-pane", "-p", "-t", "t")).lines().map(String::stripTrailing).toList();
     }
 
+    /** Whether the terminal bell rang since the session started (tmux flags the window). */
+    boolean bellRang() {
+        return run(List.of("display-message", "-p", "-t", "t", "#{window_bell_flag}")).strip().equals("1");
+    }
+
     String screen() {
         return String.join("\n", rows());
     }
