@@ -146,6 +146,12 @@ final class ServerCommand implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}).")
         int hashingQueue;
 
+        @Option(names = "--response-memory", defaultValue = "${env:CONSOLE_CHAT_RESPONSE_MEMORY:-64}",
+                description = "MiB that history pages and room lists may hold at once until their clients have "
+                        + "read them; past it such requests wait 2 s, then get 503 with Retry-After "
+                        + "(env CONSOLE_CHAT_RESPONSE_MEMORY, default ${DEFAULT-VALUE}).")
+        int responseMemoryMib;
+
         @Option(names = "--idle-timeout", defaultValue = "${env:CONSOLE_CHAT_IDLE_TIMEOUT:-60}",
                 description = "Seconds a connection may pass without traffic before it is closed; streams send "
                         + "a keepalive line every 20 s (env CONSOLE_CHAT_IDLE_TIMEOUT, default ${DEFAULT-VALUE}).")
@@ -188,6 +194,10 @@ final class ServerCommand implements Callable<Integer> {
             if (hashingQueue > 0) {
                 limits.hashingQueue = hashingQueue;
             }
+            if (responseMemoryMib < 1) {
+                throw new IllegalArgumentException("--response-memory must be at least 1 (MiB)");
+            }
+            limits.responseBytes = responseMemoryMib * 1024L * 1024;
             config.network.idleTimeout = Duration.ofSeconds(idleTimeoutSeconds);
             config.network.headerTimeout = Duration.ofSeconds(headerTimeoutSeconds);
             config.network.maxHeaderBytes = maxHeaderBytes;

@@ -130,6 +130,31 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void theServerRunsWithTheHeapThatConsoleChatHeapSetsAnd512MiBWithoutIt() throws Exception {
+        // A JDK that cannot make a cache, so that the calls it logs are the commands' alone.
+        var jdk = fakeJdk("21.0.5+11-LTS", "-XX:AOT*");
+        var calls = jdk.resolve("calls.log");
+
+        assertThat(run(Map.of("JAVA_HOME", jdk.toString()), "server", "--help").exitCode()).isZero();
+        assertThat(Files.readString(calls)).startsWith("-Xmx512m ").contains("server --help");
+
+        Files.writeString(calls, "");
+        assertThat(run(Map.of("JAVA_HOME", jdk.toString(), "CONSOLE_CHAT_HEAP", "2g"), "server", "--help")
+                .exitCode()).isZero();
+        assertThat(Files.readString(calls)).startsWith("-Xmx2g ");
+
+        Files.writeString(calls, "");
+        var bad = run(Map.of("JAVA_HOME", jdk.toString(), "CONSOLE_CHAT_HEAP", "lots"), "server", "--help");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("CONSOLE_CHAT_HEAP must be a size such as 512m or 2g, not 'lots'");
+        assertThat(Files.readString(calls)).isEmpty();
+
+        // Client commands keep the JVM's own default, which is sized to the machine.
+        assertThat(run(Map.of("JAVA_HOME", jdk.toString()), "--version")).isEqualTo(new Run(0, versionLine(), ""));
+        assertThat(Files.readString(calls)).doesNotContain("-Xmx");
+    }
+
     private static Path thisJdk() {
         return Path.of(System.getProperty("java.home"));
     }

@@ -105,5 +105,12 @@ public final class ServerConfig {
         public int hashingThreads = Runtime.getRuntime().availableProcessors();
         /** Password logins that may wait for a hashing thread; more at once are refused with 503. */
         public int hashingQueue = 4 * Runtime.getRuntime().availableProcessors();
+        /**
+         * Memory that whole answers (history pages, room lists) may hold at once, from before they are built
+         * until their clients have taken them; past it, such requests wait {@link #responseWait} and get 503.
+         */
+        public long responseBytes = 64L * 1024 * 1024;
+        /** How long a history or room-list request waits for room in {@link #responseBytes}. */
+        public Duration responseWait = Duration.ofSeconds(2);
     }
 }

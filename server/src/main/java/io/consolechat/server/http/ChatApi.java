@@ -50,6 +50,7 @@ public final class ChatApi {
     private final Conversations conversations;
     private final StreamTickets tickets;
     private final Guards guards;
+    private final WholeAnswers wholeAnswers;
 
     public ChatApi(Json json, RoomService rooms, RoomAccess access, Moderation moderation, Conversations conversations,
                    PersonalEvents personal, Accounts accounts, BearerTokens tokens, StreamTickets tickets, Clock clock,
@@ -66,6 +67,7 @@ public final class ChatApi {
         this.stream = new RoomStream(rooms, json, keepalive);
         this.combined = new CombinedStream(rooms, personal, json, keepalive);
         this.guards = guards;
+        this.wholeAnswers = new WholeAnswers(json, guards.responses());
     }
 
     public void register(RoutesConfig routes) {
@@ -194,12 +196,16 @@ public final class ChatApi {
     private void listRooms(Context ctx) {
         var user = auth.require(ctx).user();
         int limit = (int) Requests.number(ctx, "limit", DEFAULT_ROOMS, 1, MAX_ROOMS);
-        var page = rooms.rooms(user, limit, RoomCursors.parse(ctx.queryParam("after")));
-        if (page.next() != null) {
-            // The array stays the body, as before paging; the next page is a link, as in RFC 8288.
-            ctx.header("Link", "</rooms?limit=" + limit + "&after=" + RoomCursors.format(page.next()) + ">; rel=\"next\"");
-        }
-        send(ctx, 200, page.rooms());
+        var after = RoomCursors.parse(ctx.queryParam("after"));
+        wholeAnswers.send(ctx, limit * WholeAnswers.ROOM_BYTES, () -> {
+            var page = rooms.rooms(user, limit, after);
+            if (page.next() != null) {
+                // The array stays the body, as before paging; the next page is a link, as in RFC 8288.
+                ctx.header("Link", "</rooms?limit=" + limit + "&after=" + RoomCursors.format(page.next())
+                        + ">; rel=\"next\"");
+            }
+            return page.rooms();
+        });
     }
 
     private void streamRoom(Context ctx) throws InterruptedException {
@@ -337,7 +343,7 @@ public final class ChatApi {
         var room = Requests.room(ctx);
         long before = Requests.number(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         int limit = (int) Requests.number(ctx, "limit", 50, 0, 500);
-        send(ctx, 200, rooms.history(room, user, before, limit));
+        wholeAnswers.send(ctx, limit * WholeAnswers.EVENT_BYTES, () -> rooms.history(room, user, before, limit));
     }
 
     private <T> T parse(byte[] body, Class<T> type) {

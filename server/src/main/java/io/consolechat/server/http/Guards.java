@@ -18,12 +18,14 @@ public final class Guards {
     private final RateLimit sends;
     private final RateLimit tokens;
     private final StreamSlots streams;
+    private final ResponseBudget responses;
 
     public Guards(ServerConfig.Limits limits, boolean trustProxy, Clock clock) {
         this.addresses = new ClientAddress(trustProxy);
         this.sends = new RateLimit(limits.send, "messages", clock);
         this.tokens = new RateLimit(limits.tokens, "logins and new sessions from your address", clock);
         this.streams = new StreamSlots(limits.streamsPerUser, limits.streamsPerAddress);
+        this.responses = new ResponseBudget(limits.responseBytes, limits.responseWait);
     }
 
     String address(Context ctx) {
@@ -37,6 +39,11 @@ public final class Guards {
     /** Before any login or new session, each of which may mint a token. */
     void newToken(Context ctx) {
         tokens.take(address(ctx));
+    }
+
+    /** The memory shared by answers built whole before they are sent. */
+    ResponseBudget responses() {
+        return responses;
     }
 
     StreamSlots.Slot openStream(Context ctx, Session session) {
