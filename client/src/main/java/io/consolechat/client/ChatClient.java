@@ -155,8 +155,12 @@ public final class ChatClient {
     private <T> HttpResponse<T> sendToAnyServer(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
         var bases = server.bases();
-        int first = current.get();
-        var path = bases.get(first).relativize(request.build().uri()).toString();
+        var uri = request.build().uri();
+        int first = 0;
+        while (first < bases.size() - 1 && !uri.toString().startsWith(bases.get(first).toString())) {
+            first++;
+        }
+        var path = bases.get(first).relativize(uri).toString();
         IOException failure = null;
         for (int i = 0; i < bases.size(); i++) {
             int index = (first + i) % bases.size();
