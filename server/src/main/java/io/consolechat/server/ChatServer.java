@@ -64,8 +64,8 @@ public final class ChatServer implements AutoCloseable {
         var tokens = new BearerTokens(database.accounts());
         this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
         var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
-        var presence = new Presence(database.events(), config.presence.grace,
-                new RateLimit(config.limits.joins, "rooms entered", clock));
+        var presence = new Presence(database.events(), database.presence(), config.presence.grace,
+                config.presence.lease, new RateLimit(config.limits.joins, "rooms entered", clock), clock);
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
         var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);

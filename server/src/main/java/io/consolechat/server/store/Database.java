@@ -33,6 +33,7 @@ public final class Database implements AutoCloseable {
     private final SqlPersonalLog personal;
     private final SqlBlockList blocks;
     private final SqlRoomStore rooms;
+    private final SqlPresenceStore presence;
 
     private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
                      EventBus bus, Clock clock) {
@@ -46,6 +47,7 @@ public final class Database implements AutoCloseable {
         this.personal = new SqlPersonalLog(transactions);
         this.blocks = new SqlBlockList(transactions);
         this.rooms = new SqlRoomStore(transactions);
+        this.presence = new SqlPresenceStore(transactions, notifications != null);
         if (notifications != null) {
             notifications.start(events);
         }
@@ -208,6 +210,10 @@ public final class Database implements AutoCloseable {
 
     public RoomStore rooms() {
         return rooms;
+    }
+
+    public PresenceStore presence() {
+        return presence;
     }
 
     /** Stores what the event log has accepted, then closes the connections. */
