@@ -70,7 +70,7 @@ public final class ChatServer implements AutoCloseable {
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
         var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);
         this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,
-                new RateLimit(config.limits.newRooms, "new rooms", clock), mentions);
+                new RateLimit(config.limits.newRooms, "new rooms", clock), mentions, database.streamEnds());
         // A token another server revoked ends its streams here as well.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
         var moderation = new Moderation(rooms, access, database.events(), personal);

@@ -49,7 +49,7 @@ public final class Database implements AutoCloseable {
         this.rooms = new SqlRoomStore(transactions);
         this.presence = new SqlPresenceStore(transactions, notifications != null);
         if (notifications != null) {
-            notifications.start(events);
+            notifications.start(events, transactions);
         }
     }
 
@@ -210,6 +210,11 @@ public final class Database implements AutoCloseable {
 
     public RoomStore rooms() {
         return rooms;
+    }
+
+    /** How a decision to end streams reaches the other instances on the database. */
+    public StreamEnds streamEnds() {
+        return notifications == null ? StreamEnds.NONE : notifications;
     }
 
     public PresenceStore presence() {
