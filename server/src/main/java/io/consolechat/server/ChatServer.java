@@ -63,7 +63,8 @@ public final class ChatServer implements AutoCloseable {
         this.database = openDatabase.apply(bus);
         var tokens = new BearerTokens(database.accounts());
         this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
-        var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
+        var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits,
+                database.sharedLoginFailures(), clock);
         var presence = new Presence(database.events(), database.presence(), config.presence.grace,
                 config.presence.lease, new RateLimit(config.limits.joins, "rooms entered", clock), clock);
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);

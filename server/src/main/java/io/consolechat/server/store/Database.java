@@ -34,6 +34,7 @@ public final class Database implements AutoCloseable {
     private final SqlBlockList blocks;
     private final SqlRoomStore rooms;
     private final SqlPresenceStore presence;
+    private final SqlLoginFailureStore loginFailures;
 
     private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
                      EventBus bus, Clock clock) {
@@ -48,6 +49,7 @@ public final class Database implements AutoCloseable {
         this.blocks = new SqlBlockList(transactions);
         this.rooms = new SqlRoomStore(transactions);
         this.presence = new SqlPresenceStore(transactions, notifications != null);
+        this.loginFailures = new SqlLoginFailureStore(transactions);
         if (notifications != null) {
             notifications.start(events, transactions);
         }
@@ -215,6 +217,14 @@ public final class Database implements AutoCloseable {
     /** How a decision to end streams reaches the other instances on the database. */
     public StreamEnds streamEnds() {
         return notifications == null ? StreamEnds.NONE : notifications;
+    }
+
+    /**
+     * Where failed logins are counted when other servers may share this database (PostgreSQL); empty for
+     * SQLite, whose one server counts them in memory.
+     */
+    public java.util.Optional<LoginFailureStore> sharedLoginFailures() {
+        return notifications == null ? java.util.Optional.empty() : java.util.Optional.of(loginFailures);
     }
 
     public PresenceStore presence() {
