@@ -71,14 +71,15 @@ public final class ChatServer implements AutoCloseable {
         }
         var tokens = new BearerTokens(database.accounts());
         this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
-        var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits, clock);
-        var presence = new Presence(database.events(), config.presence.grace,
-                new RateLimit(config.limits.joins, "rooms entered", clock));
+        var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits,
+                database.sharedLoginFailures(), clock);
+        var presence = new Presence(database.events(), database.presence(), config.presence.grace,
+                config.presence.lease, new RateLimit(config.limits.joins, "rooms entered", clock), clock);
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
         var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);
         this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,
-                new RateLimit(config.limits.newRooms, "new rooms", clock), mentions);
+                new RateLimit(config.limits.newRooms, "new rooms", clock), mentions, database.streamEnds());
         // A token another server revoked ends its streams here as well.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
         var moderation = new Moderation(rooms, access, database.events(), personal);

@@ -27,16 +27,25 @@ public final class Accounts {
     private final PasswordHasher hasher;
     private final ServerConfig.TokenLifetimes lifetimes;
     private final LoginThrottle throttle;
+    private final java.util.Optional<io.consolechat.server.store.LoginFailureStore> sharedFailures;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     public Accounts(AccountStore store, BearerTokens tokens, PasswordHasher hasher,
                     ServerConfig.TokenLifetimes lifetimes, ServerConfig.Limits limits, Clock clock) {
+        this(store, tokens, hasher, lifetimes, limits, java.util.Optional.empty(), clock);
+    }
+
+    /** {@code sharedFailures}: where failed logins are counted when other servers share the database. */
+    public Accounts(AccountStore store, BearerTokens tokens, PasswordHasher hasher,
+                    ServerConfig.TokenLifetimes lifetimes, ServerConfig.Limits limits,
+                    java.util.Optional<io.consolechat.server.store.LoginFailureStore> sharedFailures, Clock clock) {
         this.store = store;
         this.tokens = tokens;
         this.hasher = hasher;
         this.lifetimes = lifetimes;
-        this.throttle = new LoginThrottle(limits.addressLogins, limits.accountLogins, clock);
+        this.throttle = new LoginThrottle(limits.addressLogins, limits.accountLogins, sharedFailures, clock);
+        this.sharedFailures = sharedFailures;
         this.clock = clock;
     }
 
@@ -183,6 +192,7 @@ public final class Accounts {
 
     /** Removes lapsed tokens now and then; temporary names held by them are then free again. */
     public int removeExpired() {
+        sharedFailures.ifPresent(failures -> failures.forgetOld(Instant.now(clock)));
         return store.deleteExpiredTokens(Instant.now(clock));
     }
 }

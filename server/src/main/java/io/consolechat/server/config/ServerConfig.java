@@ -56,6 +56,11 @@ public final class ServerConfig {
     public static final class Presence {
         /** How long a user stays present after their last stream ends, so that re-polling writes no noise. */
         public Duration grace = Duration.ofSeconds(15);
+        /**
+         * How long a server's hold on a present user outlives its last heartbeat (a third of this): after a
+         * server dies, the others write its users' leave events within about grace + lease.
+         */
+        public Duration lease = Duration.ofSeconds(15);
     }
 
     /** Open streams. */

@@ -12,10 +12,13 @@ import io.consolechat.server.error.StoreException;
 import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.store.EventLog;
 import io.consolechat.server.store.EventLog.NewEvent;
+import io.consolechat.server.store.StreamEnds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What can be done in a room: post, listen (backlog, then live), page through history, see who is there,
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletionException;
 public final class RoomService implements AutoCloseable {
     private static final Duration KEY_LIFETIME = Duration.ofDays(1);
 
+    private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
     private final EventLog log;
     private final EventBus bus;
     private final Presence presence;
@@ -32,16 +36,20 @@ public final class RoomService implements AutoCloseable {
     private final RoomCreation creation;
     private final Mentions mentions;
     private final OpenStreams streams = new OpenStreams();
+    private final StreamEnds ends;
     private volatile boolean closing;
 
     /**
      * {@code access}: who may enter which room; {@code bufferCapacity}: events a stream may fall behind before
      * it is cut off; {@code newRooms}: how many rooms one user may create (by a first post or stream) per
-     * period; {@code mentions}: who is told of being named.
+     * period; {@code mentions}: who is told of being named; {@code ends}: how other server instances learn
+     * of streams ended here, and this one of theirs.
      */
     public RoomService(EventLog log, EventBus bus, Presence presence, RoomAccess access, int bufferCapacity,
-                       RateLimit newRooms, Mentions mentions) {
+                       RateLimit newRooms, Mentions mentions, StreamEnds ends) {
         this.log = log;
+        this.ends = ends;
+        ends.onAnnounced(this::endedElsewhere);
         this.mentions = mentions;
         this.bus = bus;
         this.presence = presence;
@@ -144,11 +152,35 @@ public final class RoomService implements AutoCloseable {
         access.checkMember(room, user.user());
         presence.leave(room, user);
         streams.closeStreamsOf(room, user.userId());
+        announce(new StreamEnds.Ended(room, user.userId(), false));
     }
 
-    /** Ends the user's streams on the room: kicked, banned, or no longer invited. */
+    /** Ends the user's streams on the room, on every instance: kicked, banned, or no longer invited. */
     void endStreams(String room, String userName) {
         streams.closeStreamsNamed(room, userName, Subscription.Closed.REMOVED);
+        announce(new StreamEnds.Ended(room, userName, true));
+    }
+
+    private void announce(StreamEnds.Ended ended) {
+        try {
+            ends.announce(ended);
+        } catch (RuntimeException e) {
+            // The decision is stored; the other instances' streams end at their next check of access instead.
+            LOG.warn("could not tell the other servers to end streams on {}: {}", ended.room(), e.getMessage());
+        }
+    }
+
+    /**
+     * Another instance ended a user's streams on a room: so does this one. A kick, ban or withdrawn invitation
+     * changed who may enter, so what this one cached of the room's access goes too.
+     */
+    private void endedElsewhere(StreamEnds.Ended ended) {
+        if (ended.byName()) {
+            access.changed(ended.room());
+            streams.closeStreamsNamed(ended.room(), ended.who(), Subscription.Closed.REMOVED);
+        } else {
+            streams.closeStreamsOf(ended.room(), ended.who());
+        }
     }
 
     /** Ends the user's streams on every room: banned from the server. */

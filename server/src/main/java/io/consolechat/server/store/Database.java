@@ -33,6 +33,8 @@ public final class Database implements AutoCloseable {
     private final SqlPersonalLog personal;
     private final SqlBlockList blocks;
     private final SqlRoomStore rooms;
+    private final SqlPresenceStore presence;
+    private final SqlLoginFailureStore loginFailures;
 
     private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
                      EventBus bus, Clock clock) {
@@ -46,8 +48,10 @@ public final class Database implements AutoCloseable {
         this.personal = new SqlPersonalLog(transactions);
         this.blocks = new SqlBlockList(transactions);
         this.rooms = new SqlRoomStore(transactions);
+        this.presence = new SqlPresenceStore(transactions, notifications != null);
+        this.loginFailures = new SqlLoginFailureStore(transactions);
         if (notifications != null) {
-            notifications.start(events);
+            notifications.start(events, transactions);
         }
     }
 
@@ -214,6 +218,23 @@ public final class Database implements AutoCloseable {
     public void meterWith(io.micrometer.core.instrument.MeterRegistry registry) {
         pool.setMetricRegistry(registry);
         events.observeCommits(new CommitMeters(registry));
+    }
+
+    /** How a decision to end streams reaches the other instances on the database. */
+    public StreamEnds streamEnds() {
+        return notifications == null ? StreamEnds.NONE : notifications;
+    }
+
+    /**
+     * Where failed logins are counted when other servers may share this database (PostgreSQL); empty for
+     * SQLite, whose one server counts them in memory.
+     */
+    public java.util.Optional<LoginFailureStore> sharedLoginFailures() {
+        return notifications == null ? java.util.Optional.empty() : java.util.Optional.of(loginFailures);
+    }
+
+    public PresenceStore presence() {
+        return presence;
     }
 
     /** Stores what the event log has accepted, then closes the connections. */

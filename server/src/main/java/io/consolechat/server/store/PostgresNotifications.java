@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * listening connection was lost) loses nothing: a stream that sees a later sequence number reads the gap
  * from the table.
  */
-final class PostgresNotifications implements CommitNotice, AutoCloseable {
+final class PostgresNotifications implements CommitNotice, StreamEnds, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
     static final String CHANNEL = "console_chat_events";
     static final String REVOKED = "console_chat_revoked";
+    static final String STREAMS_ENDED = "console_chat_stream_ends";
     private static final int POLL_MILLIS = 500;
     /** A batch holds at most 1,000 events; a stream reads anything beyond this from the table itself. */
     private static final int MAX_READ = 1000;
@@ -34,6 +35,8 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
     private final PostgresUrl url;
     private final EventBus bus;
     private volatile EventLog events;
+    private volatile Transactions transactions;
+    private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread listener;
@@ -44,8 +47,9 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
     }
 
     /** Starts listening; remote events are read from {@code events}. */
-    void start(EventLog events) {
+    void start(EventLog events, Transactions transactions) {
         this.events = events;
+        this.transactions = transactions;
         this.listener = Thread.ofPlatform().name("postgres-listen").daemon(true).start(this::listen);
     }
 
@@ -67,6 +71,25 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
         }
     }
 
+    /** A notification of its own, outside any other transaction: nothing else is stored with it. */
+    @Override
+    public void announce(Ended ended) {
+        transactions.write("announce ended streams", conn -> {
+            try (var ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, STREAMS_ENDED);
+                ps.setString(2, instance + " " + (ended.byName() ? "name" : "id") + " " + ended.room() + " "
+                        + ended.who());
+                ps.execute();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void onAnnounced(Consumer<Ended> listener) {
+        endListeners.add(listener);
+    }
+
     void onRevoked(Consumer<String> listener) {
         revocationListeners.add(listener);
     }
@@ -78,6 +101,7 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
                  var statement = conn.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + REVOKED);
+                statement.execute("LISTEN " + STREAMS_ENDED);
                 if (failing) {
                     log.warn("listening for other servers' events again");
                     failing = false;
@@ -89,6 +113,8 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
                         for (var notification : received) {
                             if (notification.getName().equals(REVOKED)) {
                                 revoked(notification.getParameter());
+                            } else if (notification.getName().equals(STREAMS_ENDED)) {
+                                streamsEnded(notification.getParameter());
                             } else {
                                 deliver(notification.getParameter());
                             }
@@ -121,6 +147,15 @@ final class PostgresNotifications implements CommitNotice, AutoCloseable {
         var parts = payload.split(" ", 2);
         if (parts.length == 2 && !parts[0].equals(instance)) {
             revocationListeners.forEach(listener -> listener.accept(parts[1]));
+        }
+    }
+
+    /** Tells the listeners of streams another instance ended: {@code instance kind room who}. */
+    private void streamsEnded(String payload) {
+        var parts = payload.split(" ", 4);
+        if (parts.length == 4 && !parts[0].equals(instance)) {
+            var ended = new Ended(parts[2], parts[3], parts[1].equals("name"));
+            endListeners.forEach(listener -> listener.accept(ended));
         }
     }
 

@@ -35,6 +35,15 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts a server on the PostgreSQL database {@code database} with the given presence grace period and
+     * lease; {@code dataDir} holds nothing but must exist.
+     */
+    public static ServerProcess start(Path dataDir, String database, Duration grace, Duration lease, Path log) {
+        return launch(List.of(ChildServer.class.getName(), dataDir.toString(), database,
+                Long.toString(grace.toMillis()), Long.toString(lease.toMillis())), log, ChildServer.READY);
+    }
+
+    /**
      * Runs {@code mainClassAndArgs} on the test's class path and waits for the line starting with
      * {@code readyPrefix}, whose next word is the server's URL.
      */

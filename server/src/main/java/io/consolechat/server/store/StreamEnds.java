@@ -1,0 +1,31 @@
+package io.consolechat.server.store;
+
+import java.util.function.Consumer;
+
+/**
+ * Streams that must end on every server instance, not only the one that took the decision: a user kicked
+ * or banned from a room, no longer invited, or leaving it. With one instance there is nobody to tell.
+ */
+public interface StreamEnds {
+
+    /** The streams on {@code room} of the user {@code who}: a name when {@code byName}, else a user id. */
+    record Ended(String room, String who, boolean byName) {
+    }
+
+    /** Tells the other instances; they end their matching streams within about a second. */
+    void announce(Ended ended);
+
+    /** {@code listener} hears what other instances announced. */
+    void onAnnounced(Consumer<Ended> listener);
+
+    /** For a database no other instance uses. */
+    StreamEnds NONE = new StreamEnds() {
+        @Override
+        public void announce(Ended ended) {
+        }
+
+        @Override
+        public void onAnnounced(Consumer<Ended> listener) {
+        }
+    };
+}
