@@ -289,7 +289,7 @@ public final class RoomsFollow implements AutoCloseable {
         return true;
     }
 
-    /** Waits before the next attempt; false when closed meanwhile. A room added meanwhile cuts the wait short. */
+    /** Waits before the next attempt; false when closed meanwhile. */
     private boolean pause(Duration delay, String reason) {
         listener.onState(new ConnectionState.Reconnecting(delay, reason));
         try {

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -260,9 +259,14 @@ public final class ChatConsole {
     // ---- windows ----
 
     private Window current() {
-        var current = new Window[1];
-        screen.atomically(() -> current[0] = windows.current());
-        return current[0];
+        return read(windows::current);
+    }
+
+    /** What {@code query} finds in the windows, read under the screen's lock. */
+    private <T> T read(java.util.function.Supplier<T> query) {
+        var found = new java.util.concurrent.atomic.AtomicReference<T>();
+        screen.atomically(() -> found.set(query.get()));
+        return found.get();
     }
 
     private List<Window> windowsOf(Window.Kind kind) {
@@ -319,17 +323,13 @@ public final class ChatConsole {
     }
 
     private Window openRoomWindow(String room) {
-        var opened = new Window[1];
-        screen.atomically(() -> opened[0] = windows.find(Window.Kind.ROOM, room)
+        return read(() -> windows.find(Window.Kind.ROOM, room)
                 .orElseGet(() -> windows.add(Window.room(room, WINDOW_LINES))));
-        return opened[0];
     }
 
     private Window openDirectWindow(String user) {
-        var opened = new Window[1];
-        screen.atomically(() -> opened[0] = windows.find(Window.Kind.DIRECT, user)
+        return read(() -> windows.find(Window.Kind.DIRECT, user)
                 .orElseGet(() -> windows.add(Window.direct(user, WINDOW_LINES))));
-        return opened[0];
     }
 
     private void window(String argument) {
@@ -339,14 +339,13 @@ public final class ChatConsole {
         } catch (NumberFormatException e) {
             number = -1;
         }
-        var target = new Optional[] {Optional.empty()};
         int wanted = number;
-        screen.atomically(() -> target[0] = windows.get(wanted));
-        if (target[0].isEmpty()) {
+        var target = read(() -> windows.get(wanted));
+        if (target.isEmpty()) {
             say(view.problem("usage: /window N, N a window's number (/windows lists them)"));
             return;
         }
-        select((Window) target[0].get());
+        select(target.get());
     }
 
     private void listWindows() {
@@ -559,10 +558,9 @@ public final class ChatConsole {
             return;
         }
         var room = name.get();
-        var existing = new Optional[] {Optional.empty()};
-        screen.atomically(() -> existing[0] = windows.find(Window.Kind.ROOM, room));
-        if (existing[0].isPresent()) {
-            select((Window) existing[0].get());
+        var existing = read(() -> windows.find(Window.Kind.ROOM, room));
+        if (existing.isPresent()) {
+            select(existing.get());
             return;
         }
         if (windowsOf(Window.Kind.ROOM).size() >= MAX_ROOMS) {
@@ -593,15 +591,14 @@ public final class ChatConsole {
     private void part(String argument) {
         var window = current();
         if (!argument.isEmpty()) {
-            var named = new Optional[] {Optional.empty()};
-            screen.atomically(() -> named[0] = Names.roomName(argument)
+            var named = read(() -> Names.roomName(argument)
                     .flatMap(room -> windows.find(Window.Kind.ROOM, room))
                     .or(() -> windows.find(Window.Kind.DIRECT, argument.replaceFirst("^@", ""))));
-            if (named[0].isEmpty()) {
+            if (named.isEmpty()) {
                 say(view.problem("no window on " + view.sanitizer().line(argument) + " (/windows lists them)"));
                 return;
             }
-            window = (Window) named[0].get();
+            window = named.get();
         }
         if (window.kind() == Window.Kind.HOME) {
             say(view.problem("the home window stays open; /part closes a room's or a conversation's window, /quit quits"));
@@ -1050,9 +1047,7 @@ public final class ChatConsole {
                 screen.bell();
             }
             case MENTION -> {
-                var inWindow = new boolean[1];
-                screen.atomically(() -> inWindow[0] = windows.find(Window.Kind.ROOM, item.room()).isPresent());
-                if (inWindow[0]) {
+                if (read(() -> windows.find(Window.Kind.ROOM, item.room()).isPresent())) {
                     // The room's own window shows it, highlighted.
                     return;
                 }
@@ -1076,9 +1071,7 @@ public final class ChatConsole {
     }
 
     private Window homeWindow() {
-        var home = new Window[1];
-        screen.atomically(() -> home[0] = windows.get(1).orElseThrow());
-        return home[0];
+        return read(() -> windows.get(1).orElseThrow());
     }
 
     private String describe(User user) {
