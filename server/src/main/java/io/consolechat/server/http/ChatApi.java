@@ -87,6 +87,7 @@ public final class ChatApi {
         routes.get("/room/{room}/messages", this::messages);
         routes.get("/dm/{user}", this::streamConversation);
         routes.post("/dm/{user}", this::sendDirect);
+        routes.get("/dm/{user}/messages", this::conversationHistory);
         routes.post("/me/blocks", this::block);
         routes.delete("/me/blocks/{user}", this::unblock);
         routes.get("/me/events", ctx -> streamCombined(ctx, combined.parsePersonal(ctx)));
@@ -344,6 +345,15 @@ public final class ChatApi {
         long before = Requests.number(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         int limit = (int) Requests.number(ctx, "limit", 50, 0, 500);
         wholeAnswers.send(ctx, limit * WholeAnswers.EVENT_BYTES, () -> rooms.history(room, user, before, limit));
+    }
+
+    private void conversationHistory(Context ctx) {
+        var user = user(ctx);
+        var other = ctx.pathParam("user");
+        long before = Requests.number(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+        int limit = (int) Requests.number(ctx, "limit", 50, 0, 500);
+        wholeAnswers.send(ctx, limit * WholeAnswers.EVENT_BYTES,
+                () -> conversations.history(user, other, before, limit));
     }
 
     private <T> T parse(byte[] body, Class<T> type) {

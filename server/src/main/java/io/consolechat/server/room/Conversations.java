@@ -12,6 +12,7 @@ import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.AccountStore;
 import io.consolechat.server.store.BlockList;
 import java.time.Clock;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,15 @@ public final class Conversations {
     public Feed listen(Session user, String other, Backlog backlog) {
         var them = existing(other);
         return rooms.listen(conversation(user.user().name(), them.name()), user, backlog);
+    }
+
+    /**
+     * Up to {@code limit} events of the caller's conversation with {@code other} before {@code before},
+     * ascending: its history, read without entering it (no join or leave is written).
+     */
+    public List<Event> history(User user, String other, long before, int limit) {
+        var them = existing(other);
+        return rooms.history(conversation(user.name(), them.name()), user, before, limit);
     }
 
     /** {@code user} blocks {@code other}: their direct messages are refused from now on. */

@@ -169,4 +169,24 @@ class DirectMessagesTest {
             assertThat(items.getLast()).isEqualTo(new StreamItem.End(sent.seq() + 1));
         }
     }
+
+    @Test
+    void aConversationsHistoryIsReadByItsTwoUsersOnlyAndWithoutJoiningIt() {
+        var lena = api.login("lena", null);
+        var mike = api.login("mike", null);
+        var nora = api.login("nora", null);
+        var first = api.sendDirectMessage("mike", lena, "one");
+        var second = api.sendDirectMessage("lena", mike, "two");
+        var third = api.sendDirectMessage("mike", lena, "three");
+
+        assertThat(api.get("/dm/mike/messages", lena).events()).containsExactly(first, second, third);
+        assertThat(api.get("/dm/LENA/messages?before=" + third.seq() + "&limit=1", mike).events())
+                .containsExactly(second);
+        // Reading wrote nothing: no join or leave came after the last message.
+        assertThat(api.get("/dm/lena/messages", mike).events()).last().isEqualTo(third);
+        // Nora naming either of them reads her own (empty) conversation with that one, never theirs.
+        assertThat(api.get("/dm/mike/messages", nora).events()).isEmpty();
+        assertError(api.get("/dm/nobody-here/messages", lena), ErrorCode.NO_SUCH_USER);
+        assertError(api.get("/dm/mike/messages?limit=501", lena), ErrorCode.INVALID_REQUEST);
+    }
 }
