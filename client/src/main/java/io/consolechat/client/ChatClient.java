@@ -133,6 +133,16 @@ public final class ChatClient {
         return call(request(roomPath(room) + "/messages" + query, token).GET(), new TypeReference<List<Event>>() { });
     }
 
+    /**
+     * {@code GET /dm/{user}/messages}: the last {@code limit} events of the caller's conversation with
+     * {@code user} before {@code before} (else the newest).
+     */
+    public List<Event> conversationMessages(String token, String user, OptionalLong before, int limit) {
+        var query = "?limit=" + limit + (before.isPresent() ? "&before=" + before.getAsLong() : "");
+        return call(request("dm/" + pathSegment(user) + "/messages" + query, token).GET(),
+                new TypeReference<List<Event>>() { });
+    }
+
     public List<RoomSummary> rooms(String token) {
         return call(request("rooms", token).GET(), new TypeReference<List<RoomSummary>>() { });
     }

@@ -399,7 +399,7 @@ public final class ChatConsole {
         int wanted = window.scrolled() - direction * page;
         if (direction < 0) {
             int total = screen.rows(window.lines(marker()));
-            if (wanted > total - page && window.kind() == Window.Kind.ROOM && !window.historyExhausted()) {
+            if (wanted > total - page && window.kind() != Window.Kind.HOME && !window.historyExhausted()) {
                 fetchEarlier(window);
                 total = screen.rows(window.lines(marker()));
             }
@@ -417,7 +417,9 @@ public final class ChatConsole {
             return;
         }
         var before = oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest);
-        var events = client.messages(identity.token(), window.target(), before, SCROLLBACK_PAGE);
+        var events = window.kind() == Window.Kind.DIRECT
+                ? client.conversationMessages(identity.token(), window.peer(), before, SCROLLBACK_PAGE)
+                : client.messages(identity.token(), window.target(), before, SCROLLBACK_PAGE);
         if (events.isEmpty()) {
             window.historyExhausted(true);
             window.prepend(List.of(view.notice("the beginning of " + window.name())));
@@ -477,6 +479,15 @@ public final class ChatConsole {
             return;
         }
         var window = openDirectWindow(name);
+        if (window.oldestSeq() == Long.MAX_VALUE && !window.historyExhausted()) {
+            // A new window shows where the conversation stands, as a room's window shows its recent history.
+            try {
+                fetchEarlier(window);
+            } catch (ClientException e) {
+                say(view.problem("cannot read the conversation with " + view.sanitizer().line(name) + ": "
+                        + view.sanitizer().line(e.getMessage())));
+            }
+        }
         select(window);
         if (window.kind() == Window.Kind.DIRECT && window.unread() == 0) {
             sayIn(window, view.notice("direct conversation with " + view.sanitizer().line(name)

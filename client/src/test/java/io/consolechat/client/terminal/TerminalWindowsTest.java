@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.consolechat.client.cli.ClientProcess;
+import io.consolechat.client.ChatClient;
+import io.consolechat.client.SavedLogin;
+import io.consolechat.client.ServerAddress;
+import io.consolechat.client.TokenStore;
+import io.consolechat.protocol.Json;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.TestServer;
 import java.nio.file.Path;
@@ -151,6 +156,33 @@ class TerminalWindowsTest {
         tmux.type("hi bob");
         tmux.awaitScreen("the answer in the conversation", screen -> screen.matches("(?s).*anon-\\S+: hi bob.*"));
         assertThat(api.get("/dm/" + me + "?timeout=0&history=5", bob).body()).contains("hi bob");
+        quit();
+    }
+
+    @Test
+    void queryShowsTheConversationSoFarAndPageUpReadsFurtherBack() throws Exception {
+        var carla = api.login("carladm", null);
+        // The console starts as dana, saved as `console-chat login` saves her, and has never seen the
+        // conversation: only the server has it.
+        var address = ServerAddress.parse(server.uri().toString());
+        var dana = ChatClient.create(address, false).login("danadm", null);
+        new TokenStore(config.resolve("console-chat"), new Json()).save(address, SavedLogin.of(dana));
+        for (int i = 1; i <= 40; i++) {
+            assertThat(api.sendDirect("danadm", carla, String.format("earlier-%02d", i)).status()).isEqualTo(201);
+        }
+        chat("queryroom");
+        assertThat(statusLine()).contains("danadm");
+        assertThat(tmux.screen()).doesNotContain("earlier-");
+        tmux.type("/query carladm");
+        awaitStatus("@carladm");
+        tmux.awaitText("earlier-40");
+        assertThat(tmux.screen()).doesNotContain("earlier-01");
+
+        for (int i = 0; i < 4 && !tmux.screen().contains("earlier-01"); i++) {
+            tmux.keys("PPage");
+            tmux.awaitScreen("the page drawn", screen -> statusLine().contains("scrolled back"));
+        }
+        tmux.awaitText("earlier-01");
         quit();
     }
 
