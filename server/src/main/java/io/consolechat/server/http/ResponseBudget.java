@@ -47,11 +47,6 @@ final class ResponseBudget {
                 "the server is busy sending other answers; try again in a few seconds", RETRY_AFTER_SECONDS);
     }
 
-    /** KiB free now; for tests and metrics. */
-    long availableBytes() {
-        return (long) kib.availablePermits() * KIB;
-    }
-
     private int toKib(long bytes) {
         return (int) Math.clamp(Math.ceilDiv(Math.max(bytes, 1), KIB), 1, totalKib);
     }
