@@ -12,6 +12,8 @@ import io.consolechat.server.http.ErrorMapping;
 import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
+import io.consolechat.server.http.StreamBudget;
+import io.consolechat.server.http.StreamWriters;
 import io.consolechat.server.auth.StreamTickets;
 import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.room.Conversations;
@@ -46,6 +48,7 @@ public final class ChatServer implements AutoCloseable {
     private final PasswordHasher hasher;
     private final PersonalEvents personal;
     private final HttpConnector connector;
+    private final StreamWriters writers;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
@@ -75,8 +78,9 @@ public final class ChatServer implements AutoCloseable {
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
         var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
+        this.writers = new StreamWriters(config.streams);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
-                new StreamTickets(clock), clock, config.streams.keepalive,
+                new StreamTickets(clock), clock, writers,
                 new Guards(config.limits, config.network.trustProxy, clock));
         var errors = new ErrorMapping(json);
         var jettyErrors = new JsonErrorHandler(json, config.network.maxHeaderBytes);
@@ -187,6 +191,11 @@ public final class ChatServer implements AutoCloseable {
         return URI.create((connector.secure() ? "https://" : "http://") + host + ":" + port());
     }
 
+    /** The bytes open streams hold that their clients have not taken yet. */
+    public StreamBudget streamBytes() {
+        return writers.budget();
+    }
+
     /** Ends every stream with its end line, stops HTTP, writes the pending leave events, closes the database. */
     @Override
     public synchronized void close() {
@@ -207,6 +216,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         http.stop();
+        writers.close();
         hasher.close();
         rooms.close();
         database.close();

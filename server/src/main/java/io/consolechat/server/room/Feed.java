@@ -13,7 +13,11 @@ import java.util.List;
  * a late or lost delivery never leaves a hole.
  */
 public final class Feed implements AutoCloseable {
-    static final int PAGE = 500;
+    /**
+     * Events read from the log at a time. Fifty of the longest messages (4,000 characters of up to 4 bytes)
+     * encode to about 800 KB, under a stream's default cap of bytes held (1 MiB), so one page always fits.
+     */
+    static final int PAGE = 50;
 
     private final EventLog log;
     private final Subscription subscription;
@@ -79,16 +83,11 @@ public final class Feed implements AutoCloseable {
                 return page;
             }
             case Backlog.Recent recent -> {
-                backlog = null;
-                if (recent.count() == 0) {
-                    last = log.lastSeq(room);
-                    return List.of();
-                }
-                // Read after subscribing: an event committed since is in the subscription as well, and dropped
-                // there as overlap. With none at all, every live event is new.
-                var page = log.before(room, Long.MAX_VALUE, recent.count());
-                last = page.isEmpty() ? 0 : page.getLast().seq();
-                return page;
+                // A room's sequence has no gaps, so its last events are those after lastSeq - count: read
+                // page by page like a cursor's backlog. Read after subscribing: an event committed since is in
+                // the subscription as well, and dropped there as overlap.
+                backlog = new Backlog.Since(Math.max(0, log.lastSeq(room) - recent.count()));
+                return readBacklog();
             }
         }
     }
