@@ -163,14 +163,27 @@ final class CombinedStream {
         for (var entry : feeds.entrySet()) {
             var feed = entry.getValue();
             while (!feed.live()) {
-                if (!sendEvents(out, format, entry.getKey(), feed, feed.next(0), cursors)
-                        || !writers.awaitWritten(out)) {
+                for (var event : feed.next(0)) {
+                    if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
+                        return;
+                    }
+                    cursors.rooms.put(entry.getKey(), event.seq());
+                }
+                cursors.rooms.put(entry.getKey(), feed.lastSeq());
+                if (!writers.awaitWritten(out)) {
                     return;
                 }
             }
         }
         while (mine != null && !mine.live()) {
-            if (!sendPersonal(out, format, mine, mine.next(), cursors) || !writers.awaitWritten(out)) {
+            for (var item : mine.next()) {
+                if (!writers.addWhenRoom(out, format.encode(item))) {
+                    return;
+                }
+                cursors.personal = item.id();
+            }
+            cursors.personal = mine.lastId();
+            if (!writers.awaitWritten(out)) {
                 return;
             }
         }

@@ -87,12 +87,14 @@ final class RoomStream {
     private long write(StreamWriter out, StreamFormat format, Feed feed, long deadline) throws InterruptedException {
         long keepaliveNanos = writers.keepalive().toNanos();
         long cursor = feed.lastSeq();
-        // The backlog goes out whatever the timeout, a page at a time, each once the one before is written.
+        // The backlog goes out whatever the timeout, a page at a time, each read once the one before is
+        // written, and each line queued once the writes leave room for it under the cap.
         while (!feed.live()) {
-            var events = feed.next(0);
-            int added = add(out, format, events);
-            if (added < events.size()) {
-                return added == 0 ? cursor : events.get(added - 1).seq();
+            for (var event : feed.next(0)) {
+                if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
+                    return cursor;
+                }
+                cursor = event.seq();
             }
             cursor = feed.lastSeq();
             if (!writers.awaitWritten(out)) {

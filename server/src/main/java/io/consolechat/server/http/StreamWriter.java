@@ -38,6 +38,7 @@ final class StreamWriter {
     private final StreamBudget budget;
     private final long cap;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a write completes or fails. */
     private final Condition idle = lock.newCondition();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private long queued;
@@ -74,6 +75,46 @@ final class StreamWriter {
             }
             enqueue(line);
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues a line of the backlog, waiting (until {@code deadlineNanos}) for writes to make room under the
+     * cap: the backlog is read only as fast as the client takes it. False when the connection failed, the
+     * wait ran out, or the line cannot fit even with nothing held (the stream is then to end).
+     */
+    boolean addWhenRoom(byte[] line, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                if (broken || overflowed) {
+                    return false;
+                }
+                if (queued + inFlight + line.length <= cap && budget.reserve(line.length)) {
+                    enqueue(line);
+                    return true;
+                }
+                if (queued + inFlight == 0) {
+                    overflowed = true;
+                    return false;
+                }
+                if (!writing) {
+                    lock.unlock();
+                    try {
+                        flush();
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
         } finally {
             lock.unlock();
         }
@@ -164,9 +205,7 @@ final class StreamWriter {
             writing = false;
             writeStarted = 0;
             next = broken ? null : take();
-            if (next == null) {
-                idle.signalAll();
-            }
+            idle.signalAll();
         } finally {
             lock.unlock();
         }

@@ -70,6 +70,11 @@ public final class StreamWriters implements AutoCloseable {
         return writer.awaitWritten(System.nanoTime() + config.writeTimeout.toNanos() * 2);
     }
 
+    /** Queues a backlog line once there is room for it; see {@link StreamWriter#addWhenRoom}. */
+    boolean addWhenRoom(StreamWriter writer, byte[] line) throws InterruptedException {
+        return writer.addWhenRoom(line, System.nanoTime() + config.writeTimeout.toNanos() * 2);
+    }
+
     /**
      * Writes what is queued, the end line included, then completes the response (the last chunk) now, while
      * the stream still counts as open: shutdown waits for open streams, and must not cut a response short.
