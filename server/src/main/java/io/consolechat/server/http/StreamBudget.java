@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bytes all open streams hold that their clients have not taken yet (queued, or in a write that has not
  * completed), against one total. A stream that cannot reserve what it needs is cut off, and while the total
- * is spent new streams are refused, so that readers who stop reading can never fill the heap.
+ * is nearly spent (less than a stream's cap left) new streams are refused, so that readers who stop reading can never fill the heap.
  */
 public final class StreamBudget {
     private final long total;
@@ -43,9 +43,12 @@ public final class StreamBudget {
         mostByOne.accumulateAndGet(bytes, Math::max);
     }
 
-    /** Whether the total is spent: new streams are refused until some of it is released. */
-    boolean spent() {
-        return held.get() >= total;
+    /**
+     * Whether what is left of the total is less than {@code bytes} (one stream's cap): new streams are refused
+     * until more is released, rather than opened to be cut off.
+     */
+    boolean lessThanLeft(long bytes) {
+        return held.get() + bytes > total;
     }
 
     /** The bytes held across all streams now. */

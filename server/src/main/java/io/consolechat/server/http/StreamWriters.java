@@ -47,11 +47,11 @@ public final class StreamWriters implements AutoCloseable {
     }
 
     /**
-     * A writer for the stream of this request, or 503 when the bytes held across all streams have reached
-     * their total: another stream would only be cut off.
+     * A writer for the stream of this request, or 503 when the bytes held across all streams leave less than
+     * one stream's cap of their total: another stream could soon only be cut off.
      */
     StreamWriter open(Context ctx) {
-        if (budget.spent()) {
+        if (budget.lessThanLeft(config.maxBytesPerStream)) {
             throw new Refused(ErrorCode.UNAVAILABLE, "the server holds as much unread stream data as it may;"
                     + " try again shortly", RETRY_AFTER_SECONDS);
         }
