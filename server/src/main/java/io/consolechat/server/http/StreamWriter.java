@@ -47,6 +47,9 @@ final class StreamWriter {
     private boolean started;
     private boolean overflowed;
     private boolean broken;
+    /** When a line was last queued ({@link System#nanoTime()}): a quiet stream is owed a keepalive. */
+    private volatile long lastQueued = System.nanoTime();
+    private volatile Runnable onBroken = () -> { };
     /** When the write in flight started ({@link System#nanoTime()}), 0 when none is. */
     private volatile long writeStarted;
     private final Callback written = Callback.from(Invocable.InvocationType.NON_BLOCKING, this::written,
@@ -134,6 +137,7 @@ final class StreamWriter {
     }
 
     private void enqueue(byte[] line) {
+        lastQueued = System.nanoTime();
         queue.addLast(line);
         queued += line.length;
         budget.noteStream(queued + inFlight);
@@ -226,6 +230,20 @@ final class StreamWriter {
         } finally {
             lock.unlock();
         }
+        onBroken.run();
+    }
+
+    /** Runs {@code action} when the connection fails, to end the stream without waiting for its next line. */
+    void onBroken(Runnable action) {
+        this.onBroken = action;
+        if (broken()) {
+            action.run();
+        }
+    }
+
+    /** When a line was last queued, as a {@link System#nanoTime()}. */
+    long lastQueued() {
+        return lastQueued;
     }
 
     /**
