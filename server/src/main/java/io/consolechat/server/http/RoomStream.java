@@ -104,32 +104,42 @@ final class RoomStream {
         // Then the head, if no backlog carried it, so that the client knows the stream is open. Until here a
         // failing read can still be answered with a 503.
         out.open();
-        // Live: the fan-out writes each next event itself; this thread wakes only for what it left behind (a gap
-        // to read from the log, events that came while this thread wrote), the keepalive, and the end.
-        Feed.Sink sink = event -> {
-            if (!out.add(encoded.encode(format, event))) {
-                return false;
-            }
-            out.flush();
-            return true;
-        };
+        // A failed connection ends the feed at once, rather than at the next line it would write.
         out.onBroken(feed::end);
-        feed.writeLive(sink);
-        try {
-            while (System.nanoTime() < deadline && !out.broken()) {
-                if (!feed.pump(Math.min(deadline, out.lastQueued() + keepaliveNanos), sink)) {
-                    break;
-                }
-                if (System.nanoTime() - out.lastQueued() >= keepaliveNanos) {
+        long nextKeepalive = System.nanoTime() + keepaliveNanos;
+        while (System.nanoTime() < deadline && !out.broken()) {
+            var events = feed.next(Math.min(deadline, nextKeepalive));
+            if (events == null) {
+                return feed.lastSeq();
+            }
+            if (events.isEmpty()) {
+                if (System.nanoTime() >= nextKeepalive) {
                     if (!out.add(format.encode(new StreamItem.Keepalive()))) {
-                        break;
+                        return cursor;
                     }
                     out.flush();
+                    nextKeepalive = System.nanoTime() + keepaliveNanos;
                 }
+                continue;
             }
-        } finally {
-            feed.stopLive();
+            int added = add(out, format, events);
+            if (added < events.size()) {
+                return added == 0 ? cursor : events.get(added - 1).seq();
+            }
+            cursor = feed.lastSeq();
+            out.flush();
+            nextKeepalive = System.nanoTime() + keepaliveNanos;
         }
-        return feed.lastSeq();
+        return cursor;
+    }
+
+    /** Queues the events' lines; how many fit under the writer's cap. */
+    private int add(StreamWriter out, StreamFormat format, List<Event> events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (!out.add(encoded.encode(format, events.get(i)))) {
+                return i;
+            }
+        }
+        return events.size();
     }
 }

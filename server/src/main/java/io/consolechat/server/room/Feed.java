@@ -63,69 +63,6 @@ public final class Feed implements AutoCloseable {
         return events;
     }
 
-    /** Where a live feed writes its events: false when it cannot take more (the stream is to end). */
-    public interface Sink {
-        boolean write(Event event);
-    }
-
-    /**
-     * Once {@link #live()}: from now on the fan-out writes each event that is next in sequence to {@code sink}
-     * itself, on its own thread, so a live stream that is not behind costs no thread hand-off. The rest (an
-     * event beyond the next expected one, or events arriving while this stream's thread writes) waits in the
-     * buffer for {@link #pump}. If {@code sink} refuses an event, the feed ends as if it overflowed.
-     */
-    public void writeLive(Sink sink) {
-        subscription.direct(event -> {
-            if (event.seq() <= last) {
-                return true;
-            }
-            if (event.seq() > last + 1) {
-                return false;
-            }
-            if (sink.write(event)) {
-                last = event.seq();
-            } else {
-                subscription.close(Subscription.Closed.OVERFLOW);
-            }
-            return true;
-        });
-    }
-
-    /**
-     * For a feed that {@link #writeLive writes live}: waits until {@code deadlineNanos} for events the fan-out
-     * left in the buffer, and writes them to {@code sink} in sequence, reading a gap's events from the log
-     * first. False once the feed has ended (closed and drained) or {@code sink} refused an event.
-     */
-    public boolean pump(long deadlineNanos, Sink sink) throws InterruptedException {
-        var event = subscription.takeToWrite(deadlineNanos);
-        if (event == null) {
-            return subscription.closed() == Subscription.Closed.NOT;
-        }
-        boolean[] refused = new boolean[1];
-        while (event != null) {
-            fillGapBefore(event, missing -> {
-                if (!refused[0] && sink.write(missing)) {
-                    last = missing.seq();
-                } else {
-                    refused[0] = true;
-                }
-            });
-            if (!refused[0] && event.seq() > last) {
-                if (sink.write(event)) {
-                    last = event.seq();
-                } else {
-                    refused[0] = true;
-                }
-            }
-            if (refused[0]) {
-                subscription.close(Subscription.Closed.OVERFLOW);
-                return false;
-            }
-            event = subscription.pollToWrite();
-        }
-        return !refused[0] && subscription.closed() == Subscription.Closed.NOT;
-    }
-
     /**
      * Reads the events between the last one handed out and {@code event} from the log, a page at a time, and
      * hands each to {@code out}, which advances {@link #last} for those it takes.
@@ -140,11 +77,6 @@ public final class Feed implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** Stops the fan-out's direct writes; once this returns, none is under way and {@link #lastSeq} is final. */
-    public void stopLive() {
-        subscription.direct(null);
     }
 
     /** Ends the feed from outside the room (the stream's connection failed): it drains and ends. */

@@ -16,15 +16,6 @@ final class Subscription implements EventBus.Subscriber {
     /** Why a subscription stopped taking events. */
     enum Closed { NOT, OVERFLOW, LEFT, REMOVED, LOGGED_OUT, SHUTDOWN, GONE }
 
-    /**
-     * Takes a delivered event straight from the fan-out when the stream is live and nothing is waiting in the
-     * buffer; called under the subscription's lock, so deliveries reach it one at a time.
-     */
-    interface Direct {
-        /** Whether the event was dealt with (written, or dropped as overlap); false to buffer it instead. */
-        boolean accept(Event event);
-    }
-
     private final String room;
     private final Session session;
     private final int capacity;
@@ -32,9 +23,6 @@ final class Subscription implements EventBus.Subscriber {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Closed closed = Closed.NOT;
-    private Direct direct;
-    /** The stream's own thread is writing what it took from the buffer: deliveries wait in the buffer. */
-    private boolean busy;
     /** Woken as well on every change, when one stream follows several rooms; null otherwise. */
     private volatile StreamSignal signal;
 
@@ -73,10 +61,6 @@ final class Subscription implements EventBus.Subscriber {
             if (closed != Closed.NOT) {
                 return;
             }
-            if (direct != null && !busy && buffer.isEmpty() && direct.accept(event)) {
-                // Written by this thread, the fan-out's: no wake-up of the stream's thread.
-                return;
-            }
             if (buffer.size() >= capacity) {
                 closed = Closed.OVERFLOW;
             } else {
@@ -87,46 +71,6 @@ final class Subscription implements EventBus.Subscriber {
             lock.unlock();
         }
         pokeSignal();
-    }
-
-    /**
-     * From now on deliveries go to {@code direct} while the buffer is empty and the stream's thread is not
-     * writing; others are buffered for that thread ({@link #takeToWrite}).
-     */
-    void direct(Direct direct) {
-        lock.lock();
-        try {
-            this.direct = direct;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * As {@link #take}, for a direct subscription: a buffered event, after which the stream's thread counts as
-     * writing until {@link #pollToWrite} finds the buffer empty.
-     */
-    Event takeToWrite(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            var event = take(deadlineNanos);
-            busy = event != null;
-            return event;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The next buffered event; when there is none, the fan-out may write directly again. */
-    Event pollToWrite() {
-        lock.lock();
-        try {
-            var event = buffer.pollFirst();
-            busy = event != null;
-            return event;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Stops taking events; what is buffered can still be taken. */
