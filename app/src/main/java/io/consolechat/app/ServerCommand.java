@@ -125,6 +125,22 @@ final class ServerCommand implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}).")
         int streamsPerAddress;
 
+        @Option(names = "--stream-buffer-kib", defaultValue = "${env:CONSOLE_CHAT_STREAM_BUFFER_KIB:-1024}",
+                description = "KiB one stream may hold that its client has not read; a stream past it is ended "
+                        + "with its end line (env CONSOLE_CHAT_STREAM_BUFFER_KIB, default ${DEFAULT-VALUE}).")
+        long streamBufferKib;
+
+        @Option(names = "--streams-total-mib", defaultValue = "${env:CONSOLE_CHAT_STREAMS_TOTAL_MIB:-0}",
+                description = "MiB all streams together may hold that their clients have not read; new streams "
+                        + "get 503 with Retry-After once less than one stream's share is left; 0 means a quarter "
+                        + "of the heap (env CONSOLE_CHAT_STREAMS_TOTAL_MIB, default ${DEFAULT-VALUE}).")
+        long streamsTotalMib;
+
+        @Option(names = "--stream-write-timeout", defaultValue = "${env:CONSOLE_CHAT_STREAM_WRITE_TIMEOUT:-30}",
+                description = "Seconds a stream write may take before the connection is closed "
+                        + "(env CONSOLE_CHAT_STREAM_WRITE_TIMEOUT, default ${DEFAULT-VALUE}).")
+        int streamWriteTimeoutSeconds;
+
         @Option(names = "--room-rate", defaultValue = "${env:CONSOLE_CHAT_ROOM_RATE:-20}",
                 description = "New rooms one user may create per hour; a room exists from its first post or "
                         + "stream (env CONSOLE_CHAT_ROOM_RATE, default ${DEFAULT-VALUE}).")
@@ -186,6 +202,11 @@ final class ServerCommand implements Callable<Integer> {
                     account.firstDelay(), account.maxDelay(), accountLockAfter, lock);
             limits.streamsPerUser = streamsPerUser;
             limits.streamsPerAddress = streamsPerAddress;
+            config.streams.maxBytesPerStream = streamBufferKib * 1024;
+            if (streamsTotalMib > 0) {
+                config.streams.totalBytes = streamsTotalMib * 1024 * 1024;
+            }
+            config.streams.writeTimeout = Duration.ofSeconds(streamWriteTimeoutSeconds);
             limits.newRooms = new Rate(roomRate, roomRate, Duration.ofHours(1));
             limits.joins = Rate.perMinute(joinRate);
             if (hashingThreads > 0) {

@@ -10,7 +10,7 @@ import java.util.Locale;
 /** Prints results as one table with the targets underneath, or as JSON for scripts. */
 final class Report {
     private static final String[] COLUMNS = {"workload", "parameters", "throughput", "latency p50/p99/max ms",
-        "lost/dup/reord", "server CPU", "server peak RSS", "load CPU"};
+        "lost/dup/reord", "server CPU", "server CPU/delivery", "server peak RSS", "load CPU"};
 
     private Report() {
     }
@@ -37,6 +37,7 @@ final class Report {
                 r.correctness() == null ? "-" : r.correctness().lost() + "/" + r.correctness().duplicated() + "/"
                         + r.correctness().reordered(),
                 r.server() == null ? "n/a" : cpu(r.server()),
+                perDelivery(r),
                 r.server() == null ? "n/a" : r.server().peakRssMiB() + " MiB",
                 cpu(r.load()),
             });
@@ -81,6 +82,14 @@ final class Report {
 
     private static String cpu(Result.Usage usage) {
         return String.format(Locale.ROOT, "%.1f s (%.0f%%)", usage.cpuSeconds(), usage.cpuPercentOfCore());
+    }
+
+    /** The server's CPU time over the deliveries checked: what one delivery to one stream costs it. */
+    private static String perDelivery(Result r) {
+        if (r.server() == null || r.correctness() == null || r.correctness().deliveries() == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.1f µs", r.server().cpuSeconds() * 1e6 / r.correctness().deliveries());
     }
 
     private static String fmt(double ms) {

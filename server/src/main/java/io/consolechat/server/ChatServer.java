@@ -14,6 +14,8 @@ import io.consolechat.server.http.Guards;
 import io.consolechat.server.http.HttpConnector;
 import io.consolechat.server.http.JsonErrorHandler;
 import io.consolechat.server.http.ServerMetrics;
+import io.consolechat.server.http.StreamBudget;
+import io.consolechat.server.http.StreamWriters;
 import io.consolechat.server.auth.StreamTickets;
 import io.consolechat.server.limit.RateLimit;
 import io.consolechat.server.room.Conversations;
@@ -48,6 +50,7 @@ public final class ChatServer implements AutoCloseable {
     private final PasswordHasher hasher;
     private final PersonalEvents personal;
     private final HttpConnector connector;
+    private final StreamWriters writers;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     /** Null unless {@code config.network.metrics} is set. */
@@ -84,8 +87,9 @@ public final class ChatServer implements AutoCloseable {
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
         var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
+        this.writers = new StreamWriters(config.streams);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
-                new StreamTickets(clock), clock, config.streams.keepalive,
+                new StreamTickets(clock), clock, writers,
                 new Guards(config.limits, config.network.trustProxy, clock));
         if (metrics != null) {
             metrics.openStreams(() -> rooms.openStreams() + personal.openStreams());
@@ -202,6 +206,11 @@ public final class ChatServer implements AutoCloseable {
         return URI.create((connector.secure() ? "https://" : "http://") + host + ":" + port());
     }
 
+    /** The bytes open streams hold that their clients have not taken yet. */
+    public StreamBudget streamBytes() {
+        return writers.budget();
+    }
+
     /** Ends every stream with its end line, stops HTTP, writes the pending leave events, closes the database. */
     @Override
     public synchronized void close() {
@@ -222,6 +231,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         http.stop();
+        writers.close();
         hasher.close();
         rooms.close();
         database.close();

@@ -69,6 +69,18 @@ public final class ServerConfig {
         public Duration keepalive = Duration.ofSeconds(20);
         /** Events a stream may fall behind the room before it is cut off (it can resume with since). */
         public int buffer = 1000;
+        /**
+         * Bytes one stream may hold that its client has not taken (queued, or in a write not yet completed);
+         * a stream that would hold more is cut off, with its end line, and resumes with since.
+         */
+        public long maxBytesPerStream = 1024 * 1024;
+        /**
+         * Bytes all streams together may hold that their clients have not taken; while they are all held, new
+         * streams are refused with 503. A quarter of the heap by default.
+         */
+        public long totalBytes = Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+        /** A stream write that has not completed after this long closes the connection. */
+        public Duration writeTimeout = Duration.ofSeconds(30);
     }
 
     /** How long tokens live, by kind of user. */

@@ -54,7 +54,7 @@ public final class ChatApi {
 
     public ChatApi(Json json, RoomService rooms, RoomAccess access, Moderation moderation, Conversations conversations,
                    PersonalEvents personal, Accounts accounts, BearerTokens tokens, StreamTickets tickets, Clock clock,
-                   Duration keepalive, Guards guards) {
+                   StreamWriters writers, Guards guards) {
         this.json = json;
         this.rooms = rooms;
         this.access = access;
@@ -64,8 +64,8 @@ public final class ChatApi {
         this.auth = new Authenticator(tokens, tickets, clock);
         this.tokens = tokens;
         this.tickets = tickets;
-        this.stream = new RoomStream(rooms, json, keepalive);
-        this.combined = new CombinedStream(rooms, personal, json, keepalive);
+        this.stream = new RoomStream(rooms, json, writers);
+        this.combined = new CombinedStream(rooms, personal, json, writers);
         this.guards = guards;
         this.wholeAnswers = new WholeAnswers(json, guards.responses());
     }

@@ -17,7 +17,6 @@ import io.consolechat.server.room.RoomService;
 import io.consolechat.server.room.StreamSignal;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +46,14 @@ final class CombinedStream {
     private final RoomService rooms;
     private final PersonalEvents personal;
     private final Json json;
-    private final Duration keepalive;
+    private final StreamWriters writers;
     private final EncodedEvents encoded = new EncodedEvents();
 
-    CombinedStream(RoomService rooms, PersonalEvents personal, Json json, Duration keepalive) {
+    CombinedStream(RoomService rooms, PersonalEvents personal, Json json, StreamWriters writers) {
         this.rooms = rooms;
         this.personal = personal;
         this.json = json;
-        this.keepalive = keepalive;
+        this.writers = writers;
     }
 
     /** {@code GET /stream?rooms=lobby:17,dev&me=42&timeout=&history=}. */
@@ -103,8 +102,13 @@ final class CombinedStream {
 
     void serve(Context ctx, Request request, Session user) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
+        var out = writers.open(ctx);
         var signal = new StreamSignal();
         var feeds = new LinkedHashMap<String, Feed>();
+        var cursors = new Cursors();
+        if (request.personal() instanceof Backlog.Since since) {
+            cursors.personal = since.seq();
+        }
         PersonalFeed mine = null;
         try {
             for (var room : request.rooms().entrySet()) {
@@ -120,10 +124,10 @@ final class CombinedStream {
             ctx.res().setContentType(request.format().contentType());
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            var out = new StreamOutput(ctx.res().getOutputStream());
-            write(out, request.format(), feeds, mine, signal, deadline);
-            out.add(request.format().encode(end(request, feeds, mine)));
-            out.finish();
+            feeds.forEach((room, feed) -> cursors.rooms.put(room, feed.lastSeq()));
+            write(out, request.format(), feeds, mine, signal, deadline, cursors);
+            out.addLast(request.format().encode(end(request, cursors)));
+            writers.finish(ctx, out);
         } catch (IOException e) {
             log.debug("stream of {} rooms ended early: {}", feeds.size(), e.toString());
         } finally {
@@ -131,48 +135,78 @@ final class CombinedStream {
             if (mine != null) {
                 mine.close();
             }
+            writers.close(out);
         }
     }
 
-    private static StreamItem end(Request request, Map<String, Feed> feeds, PersonalFeed mine) {
+    /** Where each feed's client resumes: after the last event of it that was queued for writing. */
+    private static final class Cursors {
+        final Map<String, Long> rooms = new LinkedHashMap<>();
+        long personal;
+    }
+
+    private static StreamItem end(Request request, Cursors cursors) {
         if (!request.roomsEnd()) {
-            return new StreamItem.End(mine.lastId());
+            return new StreamItem.End(cursors.personal);
         }
-        var since = new LinkedHashMap<String, Long>();
-        feeds.forEach((room, feed) -> since.put(room, feed.lastSeq()));
-        return new StreamItem.RoomsEnd(since, mine == null ? null : mine.lastId());
+        return new StreamItem.RoomsEnd(new LinkedHashMap<>(cursors.rooms),
+                request.personal() == null ? null : cursors.personal);
     }
 
     /**
-     * Writes every feed's backlog, then whatever arrives in any of them, until the deadline or until one feed
-     * ends (the user left a room, fell too far behind, shutdown): the end line then tells where to resume.
+     * Writes every feed's backlog, then whatever arrives in any of them, until the deadline, until one feed
+     * ends (the user left a room, fell too far behind, shutdown), or until the writer's cap is reached or its
+     * connection fails: the end line then tells where to resume.
      */
-    private void write(StreamOutput out, StreamFormat format, Map<String, Feed> feeds, PersonalFeed mine,
-                       StreamSignal signal, long deadline) throws IOException, InterruptedException {
-        for (var feed : feeds.values()) {
+    private void write(StreamWriter out, StreamFormat format, Map<String, Feed> feeds, PersonalFeed mine,
+                       StreamSignal signal, long deadline, Cursors cursors) throws InterruptedException {
+        for (var entry : feeds.entrySet()) {
+            var feed = entry.getValue();
             while (!feed.live()) {
-                sendEvents(out, format, feed.next(0));
-                out.send();
+                for (var event : feed.next(0)) {
+                    if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
+                        return;
+                    }
+                    cursors.rooms.put(entry.getKey(), event.seq());
+                }
+                cursors.rooms.put(entry.getKey(), feed.lastSeq());
+                if (!writers.awaitWritten(out)) {
+                    return;
+                }
             }
         }
         while (mine != null && !mine.live()) {
-            sendPersonal(out, format, mine.next());
-            out.send();
+            for (var item : mine.next()) {
+                if (!writers.addWhenRoom(out, format.encode(item))) {
+                    return;
+                }
+                cursors.personal = item.id();
+            }
+            cursors.personal = mine.lastId();
+            if (!writers.awaitWritten(out)) {
+                return;
+            }
+        }
+        if (mine != null) {
+            cursors.personal = mine.lastId();
         }
         out.open();
-        long keepaliveNanos = keepalive.toNanos();
+        long keepaliveNanos = writers.keepalive().toNanos();
         long nextKeepalive = System.nanoTime() + keepaliveNanos;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !out.broken()) {
             // Cleared before polling: a delivery after a feed was polled leaves the signal set.
             signal.clear();
             boolean ended = false;
             boolean wrote = false;
-            for (var feed : feeds.values()) {
+            for (var entry : feeds.entrySet()) {
+                var feed = entry.getValue();
                 var events = feed.next(0);
                 if (events == null) {
                     ended = true;
                 } else if (!events.isEmpty()) {
-                    sendEvents(out, format, events);
+                    if (!sendEvents(out, format, entry.getKey(), feed, events, cursors)) {
+                        return;
+                    }
                     wrote = true;
                 }
             }
@@ -181,12 +215,14 @@ final class CombinedStream {
                 if (items == null) {
                     ended = true;
                 } else if (!items.isEmpty()) {
-                    sendPersonal(out, format, items);
+                    if (!sendPersonal(out, format, mine, items, cursors)) {
+                        return;
+                    }
                     wrote = true;
                 }
             }
             if (wrote) {
-                out.send();
+                out.flush();
                 nextKeepalive = System.nanoTime() + keepaliveNanos;
             }
             if (ended) {
@@ -195,23 +231,38 @@ final class CombinedStream {
             if (!wrote) {
                 signal.await(Math.min(deadline, nextKeepalive));
                 if (System.nanoTime() >= nextKeepalive) {
-                    out.add(format.encode(new StreamItem.Keepalive()));
-                    out.send();
+                    if (!out.add(format.encode(new StreamItem.Keepalive()))) {
+                        return;
+                    }
+                    out.flush();
                     nextKeepalive = System.nanoTime() + keepaliveNanos;
                 }
             }
         }
     }
 
-    private void sendEvents(StreamOutput out, StreamFormat format, List<Event> events) {
+    /** Queues the events' lines; false when the writer's cap stopped them (the cursor is at the last queued). */
+    private boolean sendEvents(StreamWriter out, StreamFormat format, String room, Feed feed, List<Event> events,
+                               Cursors cursors) {
         for (var event : events) {
-            out.add(encoded.encode(format, event));
+            if (!out.add(encoded.encode(format, event))) {
+                return false;
+            }
+            cursors.rooms.put(room, event.seq());
         }
+        cursors.rooms.put(room, feed.lastSeq());
+        return true;
     }
 
-    private static void sendPersonal(StreamOutput out, StreamFormat format, List<PersonalEvent> items) {
+    private static boolean sendPersonal(StreamWriter out, StreamFormat format, PersonalFeed mine,
+                                        List<PersonalEvent> items, Cursors cursors) {
         for (var item : items) {
-            out.add(format.encode(item));
+            if (!out.add(format.encode(item))) {
+                return false;
+            }
+            cursors.personal = item.id();
         }
+        cursors.personal = mine.lastId();
+        return true;
     }
 }

@@ -9,7 +9,6 @@ import io.consolechat.server.room.Feed;
 import io.consolechat.server.room.RoomService;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +32,13 @@ final class RoomStream {
 
     private final RoomService rooms;
     private final Json json;
-    private final Duration keepalive;
+    private final StreamWriters writers;
     private final EncodedEvents encoded = new EncodedEvents();
 
-    RoomStream(RoomService rooms, Json json, Duration keepalive) {
+    RoomStream(RoomService rooms, Json json, StreamWriters writers) {
         this.rooms = rooms;
         this.json = json;
-        this.keepalive = keepalive;
+        this.writers = writers;
     }
 
     Request parse(Context ctx, String room) {
@@ -63,56 +62,84 @@ final class RoomStream {
     /** As above, with the feed opened by {@code open} (a direct conversation checks who may read it). */
     void serve(Context ctx, Request request, Session user, Function<Backlog, Feed> open) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
+        var out = writers.open(ctx);
         try (var feed = open.apply(request.backlog())) {
             ctx.status(200);
             ctx.res().setContentType(request.format().contentType());
             ctx.res().setHeader("Cache-Control", "no-cache");
             // Tells nginx and similar proxies not to buffer the stream.
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            var out = new StreamOutput(ctx.res().getOutputStream());
-            write(out, request.format(), feed, deadline);
-            out.add(request.format().encode(new StreamItem.End(feed.lastSeq())));
-            out.finish();
+            long cursor = write(out, request.format(), feed, deadline);
+            out.addLast(request.format().encode(new StreamItem.End(cursor)));
+            writers.finish(ctx, out);
         } catch (IOException e) {
-            // The client went away (or a write timed out): nobody is left to tell.
+            // The client went away: nobody is left to tell.
             log.debug("stream on {} ended early: {}", request.room(), e.toString());
+        } finally {
+            writers.close(out);
         }
     }
 
-    /** Writes the feed's events until the deadline or the feed's end, with keepalives in quiet times. */
-    private void write(StreamOutput out, StreamFormat format, Feed feed, long deadline)
-            throws IOException, InterruptedException {
-        long keepaliveNanos = keepalive.toNanos();
-        // The backlog goes out whatever the timeout, a page at a time.
+    /**
+     * Writes the feed's events until the deadline, the feed's end, the writer's cap or a failed connection,
+     * with keepalives in quiet times; returns the cursor after the last event written.
+     */
+    private long write(StreamWriter out, StreamFormat format, Feed feed, long deadline) throws InterruptedException {
+        long keepaliveNanos = writers.keepalive().toNanos();
+        long cursor = feed.lastSeq();
+        // The backlog goes out whatever the timeout, a page at a time, each read once the one before is
+        // written, and each line queued once the writes leave room for it under the cap.
         while (!feed.live()) {
-            send(out, format, feed.next(0));
+            for (var event : feed.next(0)) {
+                if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
+                    return cursor;
+                }
+                cursor = event.seq();
+            }
+            cursor = feed.lastSeq();
+            if (!writers.awaitWritten(out)) {
+                return cursor;
+            }
         }
         // Then the head, if no backlog carried it, so that the client knows the stream is open. Until here a
         // failing read can still be answered with a 503.
         out.open();
+        // A failed connection ends the feed at once, rather than at the next line it would write.
+        out.onBroken(feed::end);
         long nextKeepalive = System.nanoTime() + keepaliveNanos;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !out.broken()) {
             var events = feed.next(Math.min(deadline, nextKeepalive));
             if (events == null) {
-                return;
+                return feed.lastSeq();
             }
             if (events.isEmpty()) {
                 if (System.nanoTime() >= nextKeepalive) {
-                    out.add(format.encode(new StreamItem.Keepalive()));
-                    out.send();
+                    if (!out.add(format.encode(new StreamItem.Keepalive()))) {
+                        return cursor;
+                    }
+                    out.flush();
                     nextKeepalive = System.nanoTime() + keepaliveNanos;
                 }
                 continue;
             }
-            send(out, format, events);
+            int added = add(out, format, events);
+            if (added < events.size()) {
+                return added == 0 ? cursor : events.get(added - 1).seq();
+            }
+            cursor = feed.lastSeq();
+            out.flush();
             nextKeepalive = System.nanoTime() + keepaliveNanos;
         }
+        return cursor;
     }
 
-    private void send(StreamOutput out, StreamFormat format, List<Event> events) throws IOException {
-        for (var event : events) {
-            out.add(encoded.encode(format, event));
+    /** Queues the events' lines; how many fit under the writer's cap. */
+    private int add(StreamWriter out, StreamFormat format, List<Event> events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (!out.add(encoded.encode(format, events.get(i)))) {
+                return i;
+            }
         }
-        out.send();
+        return events.size();
     }
 }

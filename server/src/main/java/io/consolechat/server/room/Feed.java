@@ -13,7 +13,11 @@ import java.util.List;
  * a late or lost delivery never leaves a hole.
  */
 public final class Feed implements AutoCloseable {
-    static final int PAGE = 500;
+    /**
+     * Events read from the log at a time. Fifty of the longest messages (4,000 characters of up to 4 bytes)
+     * encode to about 800 KB, under a stream's default cap of bytes held (1 MiB), so one page always fits.
+     */
+    static final int PAGE = 50;
 
     private final EventLog log;
     private final Subscription subscription;
@@ -46,10 +50,10 @@ public final class Feed implements AutoCloseable {
         var events = new ArrayList<Event>();
         // Everything already waiting goes out together.
         while (event != null) {
-            if (event.seq() > last + 1) {
-                events.addAll(log.after(subscription.room(), last, (int) Math.min(PAGE, event.seq() - last - 1)));
-                last = events.isEmpty() ? last : events.getLast().seq();
-            }
+            fillGapBefore(event, missing -> {
+                events.add(missing);
+                last = missing.seq();
+            });
             if (event.seq() > last) {
                 events.add(event);
                 last = event.seq();
@@ -57,6 +61,27 @@ public final class Feed implements AutoCloseable {
             event = subscription.poll();
         }
         return events;
+    }
+
+    /**
+     * Reads the events between the last one handed out and {@code event} from the log, a page at a time, and
+     * hands each to {@code out}, which advances {@link #last} for those it takes.
+     */
+    private void fillGapBefore(Event event, java.util.function.Consumer<Event> out) {
+        while (event.seq() > last + 1) {
+            long before = last;
+            var missing = log.after(subscription.room(), last, (int) Math.min(PAGE, event.seq() - last - 1));
+            // The consumer advances last for each event it takes; one it refuses ends the filling.
+            missing.forEach(out);
+            if (missing.isEmpty() || last == before) {
+                return;
+            }
+        }
+    }
+
+    /** Ends the feed from outside the room (the stream's connection failed): it drains and ends. */
+    public void end() {
+        subscription.close(Subscription.Closed.GONE);
     }
 
     /** Reads the next page of the backlog; clears {@link #backlog} once it is all read. */
@@ -79,16 +104,11 @@ public final class Feed implements AutoCloseable {
                 return page;
             }
             case Backlog.Recent recent -> {
-                backlog = null;
-                if (recent.count() == 0) {
-                    last = log.lastSeq(room);
-                    return List.of();
-                }
-                // Read after subscribing: an event committed since is in the subscription as well, and dropped
-                // there as overlap. With none at all, every live event is new.
-                var page = log.before(room, Long.MAX_VALUE, recent.count());
-                last = page.isEmpty() ? 0 : page.getLast().seq();
-                return page;
+                // A room's sequence has no gaps, so its last events are those after lastSeq - count: read
+                // page by page like a cursor's backlog. Read after subscribing: an event committed since is in
+                // the subscription as well, and dropped there as overlap.
+                backlog = new Backlog.Since(Math.max(0, log.lastSeq(room) - recent.count()));
+                return readBacklog();
             }
         }
     }

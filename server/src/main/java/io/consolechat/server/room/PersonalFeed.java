@@ -87,10 +87,14 @@ public final class PersonalFeed implements AutoCloseable {
             return null;
         }
         while ((item = poll()) != null) {
-            if (item.id() > last + 1) {
+            // A page at a time, until the gap is filled or the log has nothing more before this item.
+            while (item.id() > last + 1) {
                 var missing = log.after(userKey, last, (int) Math.min(Feed.PAGE, item.id() - last - 1));
+                if (missing.isEmpty()) {
+                    break;
+                }
                 items.addAll(missing);
-                last = missing.isEmpty() ? last : missing.getLast().id();
+                last = missing.getLast().id();
             }
             if (item.id() > last) {
                 items.add(item);

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Subscription implements EventBus.Subscriber {
     /** Why a subscription stopped taking events. */
-    enum Closed { NOT, OVERFLOW, LEFT, REMOVED, LOGGED_OUT, SHUTDOWN }
+    enum Closed { NOT, OVERFLOW, LEFT, REMOVED, LOGGED_OUT, SHUTDOWN, GONE }
 
     private final String room;
     private final Session session;

@@ -79,6 +79,11 @@ public final class TestServer implements AutoCloseable {
         limits.joins = Rate.perSecond(100_000, 100_000);
     }
 
+    /** The bytes the server's open streams hold that their clients have not taken yet. */
+    public io.consolechat.server.http.StreamBudget streamBytes() {
+        return server.streamBytes();
+    }
+
     public URI uri() {
         return server.uri();
     }

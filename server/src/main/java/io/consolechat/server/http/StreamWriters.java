@@ -1,0 +1,112 @@
+package io.consolechat.server.http;
+
+import io.consolechat.protocol.ErrorCode;
+import io.consolechat.server.config.ServerConfig;
+import io.consolechat.server.error.Refused;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+
+/**
+ * Makes the {@link StreamWriter} of each stream, with the stream limits of the configuration, and keeps one
+ * timer for all of them: it aborts writes that have not completed within the write timeout. No thread per
+ * stream waits for that.
+ */
+public final class StreamWriters implements AutoCloseable {
+    /** When bytes will be free again is not known; a few seconds is a fair pause before trying again. */
+    private static final long RETRY_AFTER_SECONDS = 5;
+
+    private final ServerConfig.Streams config;
+    private final StreamBudget budget;
+    private final Set<StreamWriter> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+
+    public StreamWriters(ServerConfig.Streams config) {
+        this.config = config;
+        this.budget = new StreamBudget(config.totalBytes);
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("stream-timer").daemon(true).factory());
+        long sweep = Math.max(10, Math.min(1000, config.writeTimeout.toMillis() / 4));
+        timer.scheduleWithFixedDelay(this::abortStuckWrites, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** The keepalive interval of quiet streams. */
+    Duration keepalive() {
+        return config.keepalive;
+    }
+
+    /** The shared timer, for the streams' keepalives and timeouts. */
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /**
+     * A writer for the stream of this request, or 503 when the bytes held across all streams leave less than
+     * one stream's cap of their total: another stream could soon only be cut off.
+     */
+    StreamWriter open(Context ctx) {
+        if (budget.lessThanLeft(config.maxBytesPerStream)) {
+            throw new Refused(ErrorCode.UNAVAILABLE, "the server holds as much unread stream data as it may;"
+                    + " try again shortly", RETRY_AFTER_SECONDS);
+        }
+        var request = ServletContextRequest.getServletContextRequest(ctx.req());
+        var writer = new StreamWriter(request.getServletContextResponse(), request.getServletChannel().getEndPoint(),
+                budget, config.maxBytesPerStream);
+        open.add(writer);
+        return writer;
+    }
+
+    /**
+     * Waits until what {@code writer} queued is written; false when its connection failed first. The timer
+     * aborts a write that takes too long, so this wait is bounded by the write timeout.
+     */
+    boolean awaitWritten(StreamWriter writer) throws InterruptedException {
+        return writer.awaitWritten(System.nanoTime() + config.writeTimeout.toNanos() * 2);
+    }
+
+    /** Queues a backlog line once there is room for it; see {@link StreamWriter#addWhenRoom}. */
+    boolean addWhenRoom(StreamWriter writer, byte[] line) throws InterruptedException {
+        return writer.addWhenRoom(line, System.nanoTime() + config.writeTimeout.toNanos() * 2);
+    }
+
+    /**
+     * Writes what is queued, the end line included, then completes the response (the last chunk) now, while
+     * the stream still counts as open: shutdown waits for open streams, and must not cut a response short.
+     */
+    void finish(Context ctx, StreamWriter writer) throws IOException, InterruptedException {
+        if (awaitWritten(writer)) {
+            ctx.res().getOutputStream().close();
+        }
+    }
+
+    /** The stream of {@code writer} has ended. */
+    void close(StreamWriter writer) {
+        open.remove(writer);
+        writer.release();
+    }
+
+    private void abortStuckWrites() {
+        long startedBefore = System.nanoTime() - config.writeTimeout.toNanos();
+        for (var writer : open) {
+            if (writer.stuckSince(startedBefore)) {
+                writer.abort();
+            }
+        }
+    }
+
+    /** The bytes held by streams, for tests and operators. */
+    public StreamBudget budget() {
+        return budget;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
