@@ -56,7 +56,10 @@ class TerminalChatTest {
     private void chat(int columns, int rows, TestServer to, String room) {
         tmux = Tmux.start(columns, rows, Map.of("XDG_CONFIG_HOME", config.toString()));
         tmux.runScript(ClientProcess.command("chat", "--server", to.uri().toString(), room));
-        tmux.awaitScreen("the status line", screen -> screen.contains("| " + room + " | connected"));
+        // The prompt shows when the console reads lines: keys typed before that would be echoed by the
+        // terminal itself, as they would for someone typing before the prompt appears.
+        tmux.awaitScreen("the status line and the prompt",
+                screen -> screen.contains("| " + room + " | connected") && screen.contains(room + ">"));
     }
 
     /** The shell's prompt is back on a clean line, and nothing of the status line is left. */
@@ -79,7 +82,8 @@ class TerminalChatTest {
         tmux.awaitScreen("the message from the stream",
                 screen -> screen.matches("(?s).*\\d\\d:\\d\\d anon-\\S+: hello from a real terminal.*"));
         assertThat(tmux.screen()).doesNotContain("tmuxroom> hello");
-        assertThat(Pattern.compile("hello from a real terminal").matcher(tmux.screen()).results().count()).isEqualTo(1);
+        var screen = tmux.screen();
+        assertThat(Pattern.compile("hello from a real terminal").matcher(screen).results().count()).as(screen).isEqualTo(1);
 
         tmux.type("/quit");
         assertTerminalRestored();

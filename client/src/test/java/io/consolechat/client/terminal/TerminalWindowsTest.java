@@ -64,7 +64,9 @@ class TerminalWindowsTest {
     }
 
     private void awaitStatus(String room) {
-        tmux.awaitScreen("the status line of " + room, screen -> statusLine().contains("| " + room + " | connected"));
+        // With the prompt of that window: keys typed before it shows could land on the previous prompt.
+        tmux.awaitScreen("the status line of " + room, screen -> statusLine().contains("| " + room + " | connected")
+                && screen.contains(room + ">"));
     }
 
     private String statusLine() {
