@@ -56,6 +56,9 @@ public final class ChatServer implements AutoCloseable {
     /** Null unless {@code config.network.metrics} is set. */
     private final ServerMetrics metrics;
     private boolean closed;
+    /** Checked each second on a thread of its own: a gone database makes a check wait for the pool's timeout. */
+    private volatile boolean databaseReachable = true;
+    private final ScheduledExecutorService healthCheck;
     /** Users banned server-wide whose sessions were already ended; only the housekeeping thread uses it. */
     private java.util.Set<String> enforcedBans = java.util.Set.of();
 
@@ -113,6 +116,14 @@ public final class ChatServer implements AutoCloseable {
                 javalin.requestLogger.http((ctx, ms) ->
                         log.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
             }
+            // A server whose database is gone answers /health with 503, so that a load balancer routes around it.
+            javalin.routes.before("/health", ctx -> {
+                if (!databaseReachable) {
+                    ctx.skipRemainingHandlers();
+                    throw new io.consolechat.server.error.Refused(io.consolechat.protocol.ErrorCode.UNAVAILABLE,
+                            "the database cannot be reached");
+                }
+            });
             api.register(javalin.routes);
             if (metrics != null) {
                 metrics.register(javalin.routes);
@@ -129,6 +140,15 @@ public final class ChatServer implements AutoCloseable {
                 log.warn("housekeeping failed: {}", e.getMessage());
             }
         }, 0, 1, TimeUnit.HOURS);
+        this.healthCheck = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("database-check").daemon(true).factory());
+        healthCheck.scheduleWithFixedDelay(() -> {
+            boolean reachable = database.reachable();
+            if (reachable != databaseReachable) {
+                log.warn(reachable ? "the database answers again" : "the database cannot be reached");
+            }
+            databaseReachable = reachable;
+        }, 0, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 enforceServerBans(database.accounts().bannedUsers(clock.instant()), tokens);
@@ -219,6 +239,7 @@ public final class ChatServer implements AutoCloseable {
         }
         closed = true;
         housekeeping.shutdownNow();
+        healthCheck.shutdownNow();
         rooms.endAllStreams();
         personal.endAllStreams();
         long deadline = System.nanoTime() + DRAIN_STREAMS.toNanos();

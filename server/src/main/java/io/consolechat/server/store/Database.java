@@ -237,6 +237,17 @@ public final class Database implements AutoCloseable {
         return presence;
     }
 
+    /** Whether a connection to the database answers a query now (waits at most the pool's connection timeout). */
+    public boolean reachable() {
+        try (var conn = pool.getConnection(); var statement = conn.createStatement()) {
+            statement.setQueryTimeout(2);
+            statement.execute("SELECT 1");
+            return true;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Stores what the event log has accepted, then closes the connections. */
     @Override
     public void close() {
