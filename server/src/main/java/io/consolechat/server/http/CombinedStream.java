@@ -163,7 +163,7 @@ final class CombinedStream {
         for (var entry : feeds.entrySet()) {
             var feed = entry.getValue();
             while (!feed.live()) {
-                for (var event : feed.next(0)) {
+                for (var event : writers.nextBacklogPage(feed)) {
                     if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
                         return;
                     }

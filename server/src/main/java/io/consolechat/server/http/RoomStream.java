@@ -90,7 +90,7 @@ final class RoomStream {
         // The backlog goes out whatever the timeout, a page at a time, each read once the one before is
         // written, and each line queued once the writes leave room for it under the cap.
         while (!feed.live()) {
-            for (var event : feed.next(0)) {
+            for (var event : writers.nextBacklogPage(feed)) {
                 if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
                     return cursor;
                 }

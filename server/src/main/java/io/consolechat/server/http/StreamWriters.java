@@ -1,15 +1,19 @@
 package io.consolechat.server.http;
 
 import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.Event;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.error.Refused;
+import io.consolechat.server.room.Feed;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
@@ -26,6 +30,13 @@ public final class StreamWriters implements AutoCloseable {
     private final StreamBudget budget;
     private final Set<StreamWriter> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    /**
+     * Backlog pages read from the store at once. Streams run on virtual threads, which share as many carrier
+     * threads as there are cores: two hundred streams opening together, each reading pages of long messages,
+     * would hold every carrier and leave {@code /health} and every other request waiting for seconds. Half
+     * the cores (at least one) read; the others wait without holding a carrier.
+     */
+    private final Semaphore backlogReads = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
 
     public StreamWriters(ServerConfig.Streams config) {
         this.config = config;
@@ -68,6 +79,16 @@ public final class StreamWriters implements AutoCloseable {
      */
     boolean awaitWritten(StreamWriter writer) throws InterruptedException {
         return writer.awaitWritten(System.nanoTime() + config.writeTimeout.toNanos() * 2);
+    }
+
+    /** The next page of {@code feed}'s backlog, read when a turn to read one is free. */
+    List<Event> nextBacklogPage(Feed feed) throws InterruptedException {
+        backlogReads.acquire();
+        try {
+            return feed.next(0);
+        } finally {
+            backlogReads.release();
+        }
     }
 
     /** Queues a backlog line once there is room for it; see {@link StreamWriter#addWhenRoom}. */
