@@ -50,11 +50,6 @@ class AuthHeaderFuzzTest {
             // Jetty refuses control characters in a header itself ("400 Illegal character"), in HTML for now.
             target.assertAnsweredOrRefusedByJetty(reply, described);
             assertThat(reply.status()).as("%s -> %s", described, reply).isIn(400, 401);
-        } else if (!sendable(authorization) && reply.status() == 431) {
-            // Seen once in CI, not reproduced with the same input: Jetty refused a short header of raw UTF-8
-            // bytes as too large. Still a refusal in JSON, never a 500.
-            target.assertAnswered(reply, described);
-            assertThat(reply.text()).contains("\"error\":\"headers_too_large\"");
         } else {
             target.assertAnswered(reply, described);
             assertThat(reply.status()).as("%s -> %s", described, reply).isEqualTo(401);
