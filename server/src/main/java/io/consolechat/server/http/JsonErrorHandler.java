@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class JsonErrorHandler extends ErrorHandler {
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
 
-    private static final HttpField CLOSE = new HttpField(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-
     private static final Logger log = LoggerFactory.getLogger(JsonErrorHandler.class);
 
     private final Json json;
@@ -37,18 +34,12 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int status, String reason, Throwable cause,
                                     Callback callback) {
-        if (status >= 500 && status != 503 && status != 505) {
-            // A fault of ours, not the client's (505 answers a request line of a version we do not speak): worth
-            // a line, without a stack trace, which a client could provoke.
+        if (status >= 500 && status != 503) {
+            // A fault of ours, not the client's: worth a line (without a stack trace, which a client could provoke).
             log.warn("the HTTP layer answered {} {}: {}", request.getMethod(), status,
                     cause == null ? reason : cause.toString());
         }
         response.getHeaders().put(JSON);
-        if (leavesRequestUnread(status)) {
-            // What is left of the request (the rest of an overlong request line, say) must not be read as the
-            // next one: the connection ends with this answer, and says so, so that clients do not reuse it.
-            response.getHeaders().put(CLOSE);
-        }
         response.write(true, body(status), callback);
     }
 
@@ -56,12 +47,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(JSON);
-        fields.put(CLOSE);
         return body(status);
-    }
-
-    private static boolean leavesRequestUnread(int status) {
-        return status == 400 || status == 408 || status == 413 || status == 414 || status == 431 || status == 505;
     }
 
     private ByteBuffer body(int status) {
