@@ -3,11 +3,10 @@ package io.consolechat.app;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.PostgresUrl;
 import io.consolechat.server.store.SqliteToPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,33 +34,18 @@ final class MigrateCommand implements Callable<Integer> {
                     + "CONSOLE_CHAT_DATABASE_PASSWORD, or --database-password-file.")
     String to;
 
-    @Option(names = "--database-password-file", defaultValue = "${env:CONSOLE_CHAT_DATABASE_PASSWORD_FILE}",
-            description = "A file holding the database's password (its first line) "
-                    + "(env CONSOLE_CHAT_DATABASE_PASSWORD_FILE).")
-    Path databasePasswordFile;
+    @Mixin
+    DatabasePassword databasePassword = new DatabasePassword();
 
     @Spec
     CommandSpec spec;
-
-    /** The database password as {@code server --database} takes it: a file if named, else the environment. */
-    private String databasePassword() {
-        if (databasePasswordFile != null) {
-            try {
-                return Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "cannot read --database-password-file " + databasePasswordFile + ": " + e.getMessage());
-            }
-        }
-        return System.getenv("CONSOLE_CHAT_DATABASE_PASSWORD");
-    }
 
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
         try {
-            var target = PostgresUrl.parse(to, databasePassword());
+            var target = PostgresUrl.parse(to, databasePassword.read(spec));
             var copied = new SqliteToPostgres(dataDir, target).copy();
             out.println("copied " + dataDir.toAbsolutePath() + " into " + target + ":");
             copied.forEach((table, rows) -> out.printf("  %-18s %d%n", table, rows));

@@ -6,14 +6,13 @@ import io.consolechat.server.config.LoginPolicy;
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.config.Tls;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,10 +46,8 @@ final class ServerCommand implements Callable<Integer> {
                     + "--database-password-file.")
     String database;
 
-    @Option(names = "--database-password-file", defaultValue = "${env:CONSOLE_CHAT_DATABASE_PASSWORD_FILE}",
-            description = "A file holding the database's password (its first line) "
-                    + "(env CONSOLE_CHAT_DATABASE_PASSWORD_FILE).")
-    Path databasePasswordFile;
+    @Mixin
+    DatabasePassword databasePassword = new DatabasePassword();
 
     @Option(names = "--presence-grace", defaultValue = "${env:CONSOLE_CHAT_PRESENCE_GRACE:-15}",
             description = "Seconds a user stays present after their last stream ends "
@@ -262,19 +259,6 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    /** The database password: from its file if one is named, else from the environment (never a flag). */
-    private String databasePassword() {
-        if (databasePasswordFile != null) {
-            try {
-                return Files.readAllLines(databasePasswordFile).stream().findFirst().orElse("");
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "cannot read --database-password-file " + databasePasswordFile + ": " + e.getMessage());
-            }
-        }
-        return System.getenv("CONSOLE_CHAT_DATABASE_PASSWORD");
-    }
-
     /** The configuration the flags describe. */
     ServerConfig config() {
         try {
@@ -293,7 +277,7 @@ final class ServerCommand implements Callable<Integer> {
         config.storage.dataDir = dataDir;
         config.network.metrics = metrics;
         config.storage.database = database;
-        config.storage.databasePassword = databasePassword();
+        config.storage.databasePassword = databasePassword.read(spec);
         config.presence.grace = Duration.ofSeconds(presenceGraceSeconds);
         config.tokenLifetimes.anonymous = Duration.ofHours(guestTokenHours);
         config.tokenLifetimes.temporary = Duration.ofHours(guestTokenHours);

@@ -104,12 +104,8 @@ final class StreamWriter {
                     return false;
                 }
                 if (!writing) {
-                    lock.unlock();
-                    try {
-                        flush();
-                    } finally {
-                        lock.lock();
-                    }
+                    // Queued but not flushed: flush now rather than wait for nobody.
+                    flushHoldingLock();
                     continue;
                 }
                 long left = deadlineNanos - System.nanoTime();
@@ -166,6 +162,16 @@ final class StreamWriter {
             lock.unlock();
         }
         flush();
+    }
+
+    /** Called with the lock held: flushes with it released (a write may complete at once and take it). */
+    private void flushHoldingLock() {
+        lock.unlock();
+        try {
+            flush();
+        } finally {
+            lock.lock();
+        }
     }
 
     /** Under the lock: the queue as one buffer, now in flight; null when there is nothing to write. */
@@ -256,12 +262,7 @@ final class StreamWriter {
             while ((writing || !queue.isEmpty()) && !broken) {
                 if (!writing) {
                     // Queued but not flushed: flush now rather than wait for nobody.
-                    lock.unlock();
-                    try {
-                        flush();
-                    } finally {
-                        lock.lock();
-                    }
+                    flushHoldingLock();
                     continue;
                 }
                 long left = deadlineNanos - System.nanoTime();
