@@ -164,7 +164,9 @@ final class CombinedStream {
             var feed = entry.getValue();
             while (!feed.live()) {
                 for (var event : writers.nextBacklogPage(feed)) {
-                    if (!writers.addWhenRoom(out, encoded.encode(format, event))) {
+                    // Encoded here, not through the shared cache: a backlog event is this stream's own copy,
+                    // which no other stream will ask for; cached, long ones would crowd out live events.
+                    if (!writers.addWhenRoom(out, format.encode(event))) {
                         return;
                     }
                     cursors.rooms.put(entry.getKey(), event.seq());

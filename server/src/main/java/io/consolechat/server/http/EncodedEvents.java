@@ -8,9 +8,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * instance to every subscription of a room, so a thousand listeners would otherwise serialize the same
  * event a thousand times; with this each event is encoded about once per format. A direct-mapped table:
  * a collision just encodes again, and a lookup never blocks.
+ *
+ * <p>Only live events belong here (backlog events are each stream's own copies). An entry holds its event
+ * and its line, up to about 32 KB for the longest message, so the table holds at most about 32 MB; all
+ * listeners of a room ask for an event within moments of its delivery, so a thousand slots are plenty.
  */
 final class EncodedEvents {
-    private static final int SLOTS = 4096;
+    private static final int SLOTS = 1024;
 
     private record Entry(Event event, Class<?> format, byte[] bytes) {
     }

@@ -13,17 +13,24 @@ import java.util.List;
  * a late or lost delivery never leaves a hole.
  */
 public final class Feed implements AutoCloseable {
-    /**
-     * Events read from the log at a time. Fifty of the longest messages (4,000 characters of up to 4 bytes)
-     * encode to about 800 KB, under a stream's default cap of bytes held (1 MiB), so one page always fits.
-     */
+    /** The most events read from the log at a time. */
     static final int PAGE = 50;
+    /**
+     * The characters of text a backlog page aims at. A page is held until the socket takes it, by every
+     * stream that reads a backlog: fifty of the longest messages (4,000 emoji, 16 KB each in a Java string)
+     * would be 800 KB per stream, outside any stream's cap, and two hundred streams that never read would
+     * hold 160 MB in pages alone. Pages of about this many characters hold at most a few dozen KB.
+     */
+    static final int PAGE_CHARS = 16 * 1024;
+    /** The first page, before the size of the room's messages is known: eight of the longest are 128 KB. */
+    static final int FIRST_PAGE = 8;
 
     private final EventLog log;
     private final Subscription subscription;
     private final Runnable onClose;
     private Backlog backlog;
     private boolean backlogStarted;
+    private int backlogPage = FIRST_PAGE;
     private long last;
 
     Feed(EventLog log, Subscription subscription, Backlog backlog, Runnable onClose) {
@@ -94,12 +101,13 @@ public final class Feed implements AutoCloseable {
                     last = Math.min(since.seq(), log.lastSeq(room));
                     backlogStarted = true;
                 }
-                var page = log.after(room, last, PAGE);
-                if (page.size() < PAGE) {
+                var page = log.after(room, last, backlogPage);
+                if (page.size() < backlogPage) {
                     backlog = null;
                 }
                 if (!page.isEmpty()) {
                     last = page.getLast().seq();
+                    backlogPage = pageFitting(page);
                 }
                 return page;
             }
@@ -111,6 +119,15 @@ public final class Feed implements AutoCloseable {
                 return readBacklog();
             }
         }
+    }
+
+    /** The next page's size: as many events as {@link #PAGE_CHARS} holds, at the size of those just read. */
+    private static int pageFitting(List<Event> page) {
+        long chars = 0;
+        for (var event : page) {
+            chars += 64 + (event.text() == null ? 0 : event.text().length());
+        }
+        return (int) Math.clamp(PAGE_CHARS * page.size() / Math.max(1, chars), 1, PAGE);
     }
 
     /** Whether the backlog is all handed out, so that what follows is live. */
