@@ -46,6 +46,7 @@ public final class ChatServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Database database;
+    private final LocalBus localBus = new LocalBus();
     private final RoomService rooms;
     private final PasswordHasher hasher;
     private final PersonalEvents personal;
@@ -70,7 +71,7 @@ public final class ChatServer implements AutoCloseable {
         this.config = config;
         var json = new Json();
         this.metrics = config.network.metrics ? new ServerMetrics() : null;
-        EventBus bus = metrics == null ? new LocalBus() : new MeteredBus(new LocalBus(), metrics.registry());
+        EventBus bus = metrics == null ? localBus : new MeteredBus(localBus, metrics.registry());
         this.database = openDatabase.apply(bus);
         if (metrics != null) {
             database.meterWith(metrics.registry());
@@ -256,6 +257,7 @@ public final class ChatServer implements AutoCloseable {
         hasher.close();
         rooms.close();
         database.close();
+        localBus.close();
         if (metrics != null) {
             metrics.close();
         }

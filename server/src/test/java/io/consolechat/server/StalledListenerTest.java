@@ -136,6 +136,138 @@ class StalledListenerTest {
         }
     }
 
+    @Test
+    void aLiveListenerThatStopsReadingIsCutOffWithoutHoldingUpTheFanOut() throws Exception {
+        int readers = 50;
+        int messages = 300;
+        // The server closes first, which ends the readers' streams should an assertion fail.
+        try (var workers = Executors.newVirtualThreadPerTaskExecutor();
+             var server = TestServer.start(config -> {
+            config.limits.streamsPerUser = 2000;
+            config.limits.streamsPerAddress = 2000;
+            config.limits.send = new io.consolechat.server.config.Rate(1_000_000, 1_000_000, Duration.ofSeconds(1));
+            config.streams.maxBytesPerStream = CAP;
+            config.streams.writeTimeout = WRITE_TIMEOUT;
+        })) {
+            var api = new Api(server);
+            var sender = api.login("sender", null);
+            var reader = api.login("reader", null);
+            var opened = new CountDownLatch(readers);
+            var latencies = new ConcurrentLinkedQueue<Long>();
+            var received = new ArrayList<Future<List<Long>>>();
+            for (int i = 0; i < readers; i++) {
+                received.add(workers.submit(() -> readLive(server, reader, "live", messages, opened, latencies)));
+            }
+            assertThat(opened.await(60, TimeUnit.SECONDS)).as("every reader's stream opened").isTrue();
+            // Live from the start, and never read: the fan-out writes to it until its socket is full, then its
+            // lines pile up to its cap.
+            var sleeper = api.login("sleeper", null);
+            var stalled = RawStream.open(server, "/room/live?timeout=3600&history=0", sleeper, 4096);
+            assertThat(stalled.readHead(10_000)).isEqualTo(200);
+
+            var sent = new ArrayList<Long>();
+            for (int i = 0; i < messages; i++) {
+                var reply = api.sendText("live", sender, "at " + System.nanoTime() + " " + LONG.substring(64));
+                assertThat(reply.status()).isEqualTo(201);
+                sent.add(reply.json().path("seq").asLong());
+            }
+            for (var future : received) {
+                assertThat(future.get(60, TimeUnit.SECONDS)).as("every message, in order").isEqualTo(sent);
+            }
+            var sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            System.out.printf("stalled live listener: %d deliveries, latency p50 %d ms, p99 %d ms, max %d ms%n",
+                    sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.99)),
+                    sorted.getLast());
+            // Held up behind the stalled socket, the fan-out would have waited for its write timeout.
+            assertThat(sorted.getLast()).as("the slowest delivery, ms").isLessThan(WRITE_TIMEOUT.toMillis() / 2);
+
+            // Over its cap, the stalled stream ends; its end line cannot be written either, and the write
+            // timeout closes the connection: it leaves the room.
+            await().atMost(WRITE_TIMEOUT.plusSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !memberNames(api, sender, "live").contains("sleeper"));
+            assertThat(server.streamBytes().mostHeldByOneStream()).isLessThanOrEqualTo(CAP);
+            stalled.close();
+        }
+    }
+
+    @Test
+    void aLiveStreamWhoseTimeoutFiresWhileEventsFlowEndsWithTheCursorOfItsLastEvent() throws Exception {
+        // The server closes first, which ends the readers' streams should an assertion fail.
+        try (var workers = Executors.newVirtualThreadPerTaskExecutor();
+             var server = TestServer.start(config ->
+                config.limits.send = new io.consolechat.server.config.Rate(1_000_000, 1_000_000, Duration.ofSeconds(1)))) {
+            var api = new Api(server);
+            var sender = api.login("sender", null);
+            var listener = api.login("listener", null);
+            var sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            var posting = workers.submit(() -> {
+                while (sending.get()) {
+                    assertThat(api.sendText("flow", sender, "tick").status()).isEqualTo(201);
+                }
+                return null;
+            });
+            try (var stream = RawStream.open(server, "/room/flow?timeout=2&history=0", listener, 65536)) {
+                assertThat(stream.readHead(10_000)).isEqualTo(200);
+                var items = new ArrayList<JsonNode>();
+                String line;
+                while ((line = stream.nextLine(10_000)) != null) {
+                    items.add(json.mapper().readTree(line));
+                }
+                sending.set(false);
+                posting.get(30, TimeUnit.SECONDS);
+
+                var end = items.getLast();
+                assertThat(end.path("type").asText()).as("the last line").isEqualTo("end");
+                var seqs = items.stream().filter(i -> i.has("seq")).map(i -> i.path("seq").asLong()).toList();
+                assertThat(seqs).as("live events before the timeout").hasSizeGreaterThan(10);
+                for (int i = 1; i < seqs.size(); i++) {
+                    assertThat(seqs.get(i)).as("no gap, no duplicate").isEqualTo(seqs.get(i - 1) + 1);
+                }
+                assertThat(end.path("since").asLong()).as("the cursor after the last event written")
+                        .isEqualTo(seqs.getLast());
+                System.out.printf("timeout while live: %d events, end line at %d%n", seqs.size(), seqs.getLast());
+
+                // Resuming from that cursor starts at the next event: nothing was skipped.
+                try (var resumed = RawStream.open(server, "/room/flow?timeout=0&since=" + seqs.getLast(), listener,
+                        65536)) {
+                    assertThat(resumed.readHead(10_000)).isEqualTo(200);
+                    var first = json.mapper().readTree(resumed.nextLine(10_000));
+                    assertThat(first.path("seq").asLong()).isEqualTo(seqs.getLast() + 1);
+                }
+            }
+        }
+    }
+
+    /** A live reader of {@code room}: the sequence numbers of the first {@code count} messages. */
+    private List<Long> readLive(TestServer server, String token, String room, int count, CountDownLatch opened,
+                                ConcurrentLinkedQueue<Long> latencies) throws IOException {
+        try (var stream = RawStream.open(server, "/room/" + room + "?timeout=3600&history=0", token, 1 << 20)) {
+            assertThat(stream.readHead(60_000)).isEqualTo(200);
+            opened.countDown();
+            var seqs = new ArrayList<Long>();
+            while (seqs.size() < count) {
+                var line = stream.nextLine(60_000);
+                assertThat(line).as("the stream ended after %d messages", seqs.size()).isNotNull();
+                long now = System.nanoTime();
+                var item = json.mapper().readTree(line);
+                if (item.path("type").asText().equals("message")) {
+                    var text = item.path("text").asText();
+                    long sentAt = Long.parseLong(text.substring(3, text.indexOf(' ', 3)));
+                    latencies.add(TimeUnit.NANOSECONDS.toMillis(now - sentAt));
+                    seqs.add(item.path("seq").asLong());
+                }
+            }
+            return seqs;
+        }
+    }
+
+    private static List<String> memberNames(Api api, String token, String room) {
+        var names = new ArrayList<String>();
+        api.get("/room/" + room + "/members", token).json().forEach(u -> names.add(u.path("name").asText()));
+        return names;
+    }
+
     /** Posts {@code count} of the longest messages to {@code room}, several at a time. */
     static void fill(Api api, String token, String room, int count, java.util.concurrent.ExecutorService workers)
             throws Exception {

@@ -11,10 +11,17 @@ import java.util.List;
  */
 public interface EventBus {
 
-    /** Something that follows a room. {@link #deliver} runs on the publishing thread and must not block. */
+    /** Something that follows a room. Deliveries run on the bus's threads and must not block. */
     @FunctionalInterface
     interface Subscriber {
         void deliver(Event event);
+
+        /** Several events of the room at once, in order: a stream may write them together. */
+        default void deliverAll(List<Event> events) {
+            for (var event : events) {
+                deliver(event);
+            }
+        }
     }
 
     /** A subscriber's place on the bus; closing it stops the deliveries. */

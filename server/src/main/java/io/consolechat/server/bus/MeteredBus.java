@@ -24,9 +24,18 @@ public final class MeteredBus implements EventBus {
 
     @Override
     public Registration subscribe(String room, Subscriber subscriber) {
-        return bus.subscribe(room, event -> {
-            deliveries.increment();
-            subscriber.deliver(event);
+        return bus.subscribe(room, new Subscriber() {
+            @Override
+            public void deliver(Event event) {
+                deliveries.increment();
+                subscriber.deliver(event);
+            }
+
+            @Override
+            public void deliverAll(List<Event> events) {
+                deliveries.increment(events.size());
+                subscriber.deliverAll(events);
+            }
         });
     }
 

@@ -126,7 +126,7 @@ final class CombinedStream {
             ctx.res().setHeader("X-Accel-Buffering", "no");
             feeds.forEach((room, feed) -> cursors.rooms.put(room, feed.lastSeq()));
             write(out, request.format(), feeds, mine, signal, deadline, cursors);
-            out.addLast(request.format().encode(end(request, cursors)));
+            out.addLast(request.format().line(end(request, cursors)));
             writers.finish(ctx, out);
         } catch (IOException e) {
             log.debug("stream of {} rooms ended early: {}", feeds.size(), e.toString());
@@ -166,7 +166,7 @@ final class CombinedStream {
                 for (var event : writers.nextBacklogPage(feed)) {
                     // Encoded here, not through the shared cache: a backlog event is this stream's own copy,
                     // which no other stream will ask for; cached, long ones would crowd out live events.
-                    if (!writers.addWhenRoom(out, format.encode(event))) {
+                    if (!writers.addWhenRoom(out, format.line(event))) {
                         return;
                     }
                     cursors.rooms.put(entry.getKey(), event.seq());
@@ -179,7 +179,7 @@ final class CombinedStream {
         }
         while (mine != null && !mine.live()) {
             for (var item : mine.next()) {
-                if (!writers.addWhenRoom(out, format.encode(item))) {
+                if (!writers.addWhenRoom(out, format.line(item))) {
                     return;
                 }
                 cursors.personal = item.id();
@@ -233,7 +233,7 @@ final class CombinedStream {
             if (!wrote) {
                 signal.await(Math.min(deadline, nextKeepalive));
                 if (System.nanoTime() >= nextKeepalive) {
-                    if (!out.add(format.encode(new StreamItem.Keepalive()))) {
+                    if (!out.add(format.line(new StreamItem.Keepalive()))) {
                         return;
                     }
                     out.flush();
@@ -259,7 +259,7 @@ final class CombinedStream {
     private static boolean sendPersonal(StreamWriter out, StreamFormat format, PersonalFeed mine,
                                         List<PersonalEvent> items, Cursors cursors) {
         for (var item : items) {
-            if (!out.add(format.encode(item))) {
+            if (!out.add(format.line(item))) {
                 return false;
             }
             cursors.personal = item.id();

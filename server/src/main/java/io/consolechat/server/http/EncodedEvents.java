@@ -16,20 +16,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class EncodedEvents {
     private static final int SLOTS = 1024;
 
-    private record Entry(Event event, Class<?> format, byte[] bytes) {
+    private record Entry(Event event, Class<?> format, StreamLine line) {
     }
 
     private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(SLOTS);
 
-    byte[] encode(StreamFormat format, Event event) {
+    StreamLine encode(StreamFormat format, Event event) {
         int slot = (System.identityHashCode(event) ^ format.getClass().hashCode()) & (SLOTS - 1);
         var entry = slots.get(slot);
         // Identity, not equals: only the very instance the fan-out published is known to be the same event.
         if (entry != null && entry.event() == event && entry.format() == format.getClass()) {
-            return entry.bytes();
+            return entry.line();
         }
-        var bytes = format.encode(event);
-        slots.set(slot, new Entry(event, format.getClass(), bytes));
-        return bytes;
+        var line = format.line(event);
+        slots.set(slot, new Entry(event, format.getClass(), line));
+        return line;
     }
 }

@@ -70,7 +70,7 @@ final class RoomStream {
             // Tells nginx and similar proxies not to buffer the stream.
             ctx.res().setHeader("X-Accel-Buffering", "no");
             long cursor = write(out, request.format(), feed, deadline);
-            out.addLast(request.format().encode(new StreamItem.End(cursor)));
+            out.addLast(request.format().line(new StreamItem.End(cursor)));
             writers.finish(ctx, out);
         } catch (IOException e) {
             // The client went away: nobody is left to tell.
@@ -93,7 +93,7 @@ final class RoomStream {
             for (var event : writers.nextBacklogPage(feed)) {
                 // Encoded here, not through the shared cache: a backlog event is this stream's own copy,
                 // which no other stream will ask for; cached, long ones would crowd out live events.
-                if (!writers.addWhenRoom(out, format.encode(event))) {
+                if (!writers.addWhenRoom(out, format.line(event))) {
                     return cursor;
                 }
                 cursor = event.seq();
@@ -108,40 +108,35 @@ final class RoomStream {
         out.open();
         // A failed connection ends the feed at once, rather than at the next line it would write.
         out.onBroken(feed::end);
-        long nextKeepalive = System.nanoTime() + keepaliveNanos;
-        while (System.nanoTime() < deadline && !out.broken()) {
-            var events = feed.next(Math.min(deadline, nextKeepalive));
-            if (events == null) {
-                return feed.lastSeq();
+        // Live: the fan-out writes each next event itself; this thread wakes only for what it left behind (a gap
+        // to read from the log, events that came while this thread wrote), the keepalive, and the end.
+        var sink = new Feed.Sink() {
+            @Override
+            public boolean write(Event event) {
+                return out.add(encoded.encode(format, event));
             }
-            if (events.isEmpty()) {
-                if (System.nanoTime() >= nextKeepalive) {
-                    if (!out.add(format.encode(new StreamItem.Keepalive()))) {
-                        return cursor;
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+        };
+        feed.writeLive(sink);
+        try {
+            while (System.nanoTime() < deadline && !out.broken()) {
+                if (!feed.pump(Math.min(deadline, out.lastQueued() + keepaliveNanos), sink)) {
+                    break;
+                }
+                if (System.nanoTime() - out.lastQueued() >= keepaliveNanos) {
+                    if (!out.add(format.line(new StreamItem.Keepalive()))) {
+                        break;
                     }
                     out.flush();
-                    nextKeepalive = System.nanoTime() + keepaliveNanos;
                 }
-                continue;
             }
-            int added = add(out, format, events);
-            if (added < events.size()) {
-                return added == 0 ? cursor : events.get(added - 1).seq();
-            }
-            cursor = feed.lastSeq();
-            out.flush();
-            nextKeepalive = System.nanoTime() + keepaliveNanos;
+        } finally {
+            feed.stopLive();
         }
-        return cursor;
-    }
-
-    /** Queues the events' lines; how many fit under the writer's cap. */
-    private int add(StreamWriter out, StreamFormat format, List<Event> events) {
-        for (int i = 0; i < events.size(); i++) {
-            if (!out.add(encoded.encode(format, events.get(i)))) {
-                return i;
-            }
-        }
-        return events.size();
+        return feed.lastSeq();
     }
 }

@@ -40,7 +40,10 @@ public final class StreamBudget {
     }
 
     void noteStream(long bytes) {
-        mostByOne.accumulateAndGet(bytes, Math::max);
+        // Read first: on the delivery path a new most is rare, and a write to the shared counter is not free.
+        if (bytes > mostByOne.get()) {
+            mostByOne.accumulateAndGet(bytes, Math::max);
+        }
     }
 
     /**

@@ -13,6 +13,11 @@ sealed interface StreamFormat {
 
     byte[] encode(StreamItem item);
 
+    /** The item's line, ready for a {@link StreamWriter}. */
+    default StreamLine line(StreamItem item) {
+        return new StreamLine(encode(item));
+    }
+
     static StreamFormat of(String accept, Json json) {
         return accept != null && accept.contains("text/event-stream") ? new Sse(json) : new Ndjson(json);
     }

@@ -13,8 +13,8 @@ import org.eclipse.jetty.util.thread.Invocable;
  * The lines of one stream on their way to the connection, written without blocking the caller. Lines wait in
  * a queue bounded in bytes; when no write is in flight, adding lines and {@link #flush flushing} starts an
  * asynchronous write, and what accumulated meanwhile goes out, coalesced, in the next write when that one
- * completes. A single line, the usual case, is written as the very array the encoder shared among all
- * streams.
+ * completes. Each line is written from the array the encoder shared among all streams, already framed
+ * (see {@link StreamLine}); several go out in one gathering write.
  *
  * <p>The bytes held (queued plus in flight) never exceed the stream's cap: a line that would pass it (less
  * the room kept for the end line) is refused and the stream counts as {@link #overflowed}, to be ended. They are also taken from the server's
@@ -22,11 +22,17 @@ import org.eclipse.jetty.util.thread.Invocable;
  * {@link StreamWriters}, which closes the connection and so fails the write: a stalled client never holds
  * memory for long.
  *
- * <p>Lines go to Jetty's core response as {@link ByteBuffer}s, written straight to the connection: a servlet
- * {@code write(byte[])} would copy them into a 32 KiB response buffer held by every stream until it ends.
+ * <p>The first write goes through Jetty's response: it sends the response head, and only the head, so that
+ * Jetty's HTTP/1.1 generator is left between chunks. From then on, until the stream ends, the writer owns the
+ * connection's output: lines go to the {@link EndPoint} as whole chunks (or bare, to an HTTP/1.0 client),
+ * which spares each delivery the layers of Jetty's response and channel state, and costs one non-blocking
+ * socket write. Once the last of these writes has completed, completing the response through Jetty
+ * writes the terminating chunk. A servlet {@code write(byte[])} would also copy every line into a 32 KiB
+ * response buffer held by every stream until it ends.
  */
 final class StreamWriter {
-    private static final byte[] NOTHING = new byte[0];
+    /** The most lines in one gathering write. */
+    private static final int MOST_PER_WRITE = 64;
     /**
      * Kept free under the cap for the end line, which is queued whatever the cap says: the end line of a
      * stream of fifty rooms with long names is about 5 KB.
@@ -35,16 +41,21 @@ final class StreamWriter {
 
     private final Response response;
     private final EndPoint endPoint;
+    /** Whether the response is chunked (HTTP/1.1): lines then go out framed as chunks. */
+    private final boolean chunked;
     private final StreamBudget budget;
     private final long cap;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a write completes or fails. */
     private final Condition idle = lock.newCondition();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final ArrayDeque<StreamLine> queue = new ArrayDeque<>();
     private long queued;
     private long inFlight;
     private boolean writing;
+    /** The head's write has started. */
     private boolean started;
+    /** The head's write has completed: from now on lines go to the connection itself. */
+    private boolean committed;
     private boolean overflowed;
     private boolean broken;
     /** When a line was last queued ({@link System#nanoTime()}): a quiet stream is owed a keepalive. */
@@ -55,9 +66,10 @@ final class StreamWriter {
     private final Callback written = Callback.from(Invocable.InvocationType.NON_BLOCKING, this::written,
             this::failed);
 
-    StreamWriter(Response response, EndPoint endPoint, StreamBudget budget, long cap) {
+    StreamWriter(Response response, EndPoint endPoint, boolean chunked, StreamBudget budget, long cap) {
         this.response = response;
         this.endPoint = endPoint;
+        this.chunked = chunked;
         this.budget = budget;
         this.cap = Math.max(0, cap - END_LINE_ROOM);
     }
@@ -66,13 +78,14 @@ final class StreamWriter {
      * Queues a line; false, queuing nothing, when the stream is over its cap (or the server's total is spent)
      * or its connection failed: the stream is then to end.
      */
-    boolean add(byte[] line) {
+    boolean add(StreamLine line) {
+        int size = line.size(chunked);
         lock.lock();
         try {
             if (broken || overflowed) {
                 return false;
             }
-            if (queued + inFlight + line.length > cap || !budget.reserve(line.length)) {
+            if (queued + inFlight + size > cap || !budget.reserve(size)) {
                 overflowed = true;
                 return false;
             }
@@ -88,14 +101,15 @@ final class StreamWriter {
      * cap: the backlog is read only as fast as the client takes it. False when the connection failed, the
      * wait ran out, or the line cannot fit even with nothing held (the stream is then to end).
      */
-    boolean addWhenRoom(byte[] line, long deadlineNanos) throws InterruptedException {
+    boolean addWhenRoom(StreamLine line, long deadlineNanos) throws InterruptedException {
+        int size = line.size(chunked);
         lock.lock();
         try {
             while (true) {
                 if (broken || overflowed) {
                     return false;
                 }
-                if (queued + inFlight + line.length <= cap && budget.reserve(line.length)) {
+                if (queued + inFlight + size <= cap && budget.reserve(size)) {
                     enqueue(line);
                     return true;
                 }
@@ -120,11 +134,11 @@ final class StreamWriter {
     }
 
     /** Queues the end line whatever the cap: a few bytes every stream is owed. */
-    void addLast(byte[] line) {
+    void addLast(StreamLine line) {
         lock.lock();
         try {
             if (!broken) {
-                budget.force(line.length);
+                budget.force(line.size(chunked));
                 enqueue(line);
             }
         } finally {
@@ -132,16 +146,16 @@ final class StreamWriter {
         }
     }
 
-    private void enqueue(byte[] line) {
+    private void enqueue(StreamLine line) {
         lastQueued = System.nanoTime();
         queue.addLast(line);
-        queued += line.length;
+        queued += line.size(chunked);
         budget.noteStream(queued + inFlight);
     }
 
     /** Starts writing what is queued, unless a write is in flight (its completion writes it then). */
     void flush() {
-        ByteBuffer next;
+        ByteBuffer[] next;
         lock.lock();
         try {
             next = writing || broken ? null : take();
@@ -153,14 +167,6 @@ final class StreamWriter {
 
     /** Sends the response head now if nothing was written yet, so that the client knows the stream is open. */
     void open() {
-        lock.lock();
-        try {
-            if (!started && queue.isEmpty()) {
-                queue.addLast(NOTHING);
-            }
-        } finally {
-            lock.unlock();
-        }
         flush();
     }
 
@@ -174,45 +180,52 @@ final class StreamWriter {
         }
     }
 
-    /** Under the lock: the queue as one buffer, now in flight; null when there is nothing to write. */
-    private ByteBuffer take() {
-        if (queue.isEmpty()) {
+    /**
+     * Under the lock: the next write, now in flight: the head alone if it has not gone out, else the queued
+     * lines (up to {@link #MOST_PER_WRITE}); null when there is nothing to write.
+     */
+    private ByteBuffer[] take() {
+        ByteBuffer[] next;
+        if (!started) {
+            started = true;
+            next = new ByteBuffer[] {ByteBuffer.allocate(0)};
+        } else if (queue.isEmpty()) {
             return null;
-        }
-        byte[] bytes;
-        if (queue.size() == 1) {
-            bytes = queue.pollFirst();
         } else {
-            bytes = new byte[(int) queued];
-            int at = 0;
-            for (var line : queue) {
-                System.arraycopy(line, 0, bytes, at, line.length);
-                at += line.length;
+            next = new ByteBuffer[Math.min(queue.size(), MOST_PER_WRITE)];
+            for (int i = 0; i < next.length; i++) {
+                var line = queue.pollFirst();
+                int size = line.size(chunked);
+                queued -= size;
+                inFlight += size;
+                next[i] = line.buffer(chunked);
             }
-            queue.clear();
         }
-        inFlight = queued;
-        queued = 0;
         writing = true;
-        started = true;
         writeStarted = System.nanoTime();
-        return ByteBuffer.wrap(bytes);
+        return next;
     }
 
-    private void write(ByteBuffer next) {
-        if (next != null) {
-            response.write(false, next, written);
+    private void write(ByteBuffer[] next) {
+        if (next == null) {
+            return;
+        }
+        if (committed) {
+            endPoint.write(written, next);
+        } else {
+            response.write(false, next[0], written);
         }
     }
 
     /** A write completed: the next one takes what accumulated meanwhile. */
     private void written() {
-        ByteBuffer next;
+        ByteBuffer[] next;
         lock.lock();
         try {
             budget.release(inFlight);
             inFlight = 0;
             writing = false;
+            committed = true;
             writeStarted = 0;
             next = broken ? null : take();
             idle.signalAll();
@@ -308,17 +321,24 @@ final class StreamWriter {
         endPoint.close(new java.util.concurrent.TimeoutException("stream write took too long"));
     }
 
-    /** Gives back what the stream still holds once it has ended. */
+    /**
+     * Gives back what the stream still holds once it has ended. A write still in flight means the stream
+     * ended without its response completing (shutdown, a failure): the connection is closed, which fails
+     * that write and gives back its bytes, rather than left to Jetty, which could not write beside it.
+     */
     void release() {
+        boolean inFlightStill;
         lock.lock();
         try {
-            if (!writing) {
-                budget.release(queued);
-                queued = 0;
-                queue.clear();
-            }
+            budget.release(queued);
+            queued = 0;
+            queue.clear();
+            inFlightStill = writing;
         } finally {
             lock.unlock();
+        }
+        if (inFlightStill) {
+            abort();
         }
     }
 }

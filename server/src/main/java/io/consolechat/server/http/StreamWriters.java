@@ -16,6 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpVersion;
 
 /**
  * Makes the {@link StreamWriter} of each stream, with the stream limits of the configuration, and keeps one
@@ -67,8 +70,15 @@ public final class StreamWriters implements AutoCloseable {
                     + " try again shortly", RETRY_AFTER_SECONDS);
         }
         var request = ServletContextRequest.getServletContextRequest(ctx.req());
-        var writer = new StreamWriter(request.getServletContextResponse(), request.getServletChannel().getEndPoint(),
-                budget, config.maxBytesPerStream);
+        var response = request.getServletContextResponse();
+        // The writer frames HTTP/1.1 lines as chunks itself: asked for, Jetty's generator chunks the response
+        // even when the client sent Connection: close, when it would otherwise send the body up to the close.
+        boolean chunked = HttpVersion.HTTP_1_1.is(ctx.req().getProtocol());
+        if (chunked) {
+            response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
+        }
+        var writer = new StreamWriter(response, request.getServletChannel().getEndPoint(), chunked, budget,
+                config.maxBytesPerStream);
         open.add(writer);
         return writer;
     }
@@ -92,7 +102,7 @@ public final class StreamWriters implements AutoCloseable {
     }
 
     /** Queues a backlog line once there is room for it; see {@link StreamWriter#addWhenRoom}. */
-    boolean addWhenRoom(StreamWriter writer, byte[] line) throws InterruptedException {
+    boolean addWhenRoom(StreamWriter writer, StreamLine line) throws InterruptedException {
         return writer.addWhenRoom(line, System.nanoTime() + config.writeTimeout.toNanos() * 2);
     }
 

@@ -52,7 +52,15 @@ public final class Feed implements AutoCloseable {
         }
         var event = subscription.take(deadlineNanos);
         if (event == null) {
-            return subscription.closed() == Subscription.Closed.NOT ? List.of() : null;
+            if (subscription.closed() == Subscription.Closed.NOT) {
+                return List.of();
+            }
+            var owed = owed();
+            if (owed.isEmpty()) {
+                return null;
+            }
+            last = owed.getLast().seq();
+            return owed;
         }
         var events = new ArrayList<Event>();
         // Everything already waiting goes out together.
@@ -84,6 +92,122 @@ public final class Feed implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Once the subscription has ended and its buffer is drained: the events it is still owed (up to the seq
+     * it ended at, see {@link Subscription#close(Subscription.Closed, long)}), read from the log, the next page
+     * after {@link #last}; empty when none is.
+     */
+    private List<Event> owed() {
+        long endsAt = subscription.endsAt();
+        if (endsAt <= last) {
+            return List.of();
+        }
+        var page = new ArrayList<Event>();
+        for (var event : log.after(subscription.room(), last, (int) Math.min(PAGE, endsAt - last))) {
+            if (event.seq() <= endsAt) {
+                page.add(event);
+            }
+        }
+        return page;
+    }
+
+    /** Where a live feed writes its events. */
+    public interface Sink {
+        /** Queues an event's line; false when the stream cannot take more (it is to end). */
+        boolean write(Event event);
+
+        /** Starts writing what is queued. */
+        void flush();
+    }
+
+    /**
+     * Once {@link #live()}: from now on the fan-out writes each event that is next in sequence to {@code sink}
+     * itself, on its own thread, so a live stream that keeps up costs no thread hand-off. The rest (an event
+     * beyond the next expected one, or events arriving while this stream's thread writes) waits in the buffer
+     * for {@link #pump}. If {@code sink} refuses an event, the feed ends as if it overflowed.
+     */
+    public void writeLive(Sink sink) {
+        subscription.direct(new Subscription.Direct() {
+            @Override
+            public boolean accept(Event event) {
+                if (event.seq() <= last) {
+                    return true;
+                }
+                if (event.seq() > last + 1) {
+                    return false;
+                }
+                if (sink.write(event)) {
+                    last = event.seq();
+                } else {
+                    subscription.close(Subscription.Closed.OVERFLOW);
+                }
+                return true;
+            }
+
+            @Override
+            public void flush() {
+                sink.flush();
+            }
+        });
+    }
+
+    /**
+     * For a feed that {@link #writeLive writes live}: waits until {@code deadlineNanos} for events the fan-out
+     * left in the buffer, and writes them to {@code sink} in sequence, reading a gap's events from the log
+     * first. False once the feed has ended (closed and drained) or {@code sink} refused an event.
+     */
+    public boolean pump(long deadlineNanos, Sink sink) throws InterruptedException {
+        var event = subscription.takeToWrite(deadlineNanos);
+        if (event == null) {
+            if (subscription.closed() == Subscription.Closed.NOT) {
+                return true;
+            }
+            // Ended: what it is still owed, then the end.
+            for (var owed = owed(); !owed.isEmpty(); owed = owed()) {
+                for (var missing : owed) {
+                    if (!sink.write(missing)) {
+                        return false;
+                    }
+                    last = missing.seq();
+                }
+                sink.flush();
+            }
+            return false;
+        }
+        boolean[] refused = new boolean[1];
+        while (event != null) {
+            fillGapBefore(event, missing -> {
+                if (!refused[0] && sink.write(missing)) {
+                    last = missing.seq();
+                    sink.flush();
+                } else {
+                    refused[0] = true;
+                }
+            });
+            if (!refused[0] && event.seq() > last) {
+                if (sink.write(event)) {
+                    last = event.seq();
+                    sink.flush();
+                } else {
+                    refused[0] = true;
+                }
+            }
+            if (refused[0]) {
+                subscription.close(Subscription.Closed.OVERFLOW);
+                // Lets the fan-out go back to the buffer, which is closed now.
+                subscription.pollToWrite();
+                return false;
+            }
+            event = subscription.pollToWrite();
+        }
+        return subscription.closed() == Subscription.Closed.NOT;
+    }
+
+    /** Stops the fan-out's direct writes; once this returns, none is under way and {@link #lastSeq} is final. */
+    public void stopLive() {
+        subscription.direct(null);
     }
 
     /** Ends the feed from outside the room (the stream's connection failed): it drains and ends. */

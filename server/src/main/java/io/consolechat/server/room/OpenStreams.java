@@ -1,6 +1,8 @@
 package io.consolechat.server.room;
 
 import io.consolechat.protocol.Names;
+import io.consolechat.server.error.StoreException;
+import io.consolechat.server.store.EventLog;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,9 +11,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * The open streams of every room, kept to end them: a user's streams on a room when they leave it, a
  * token's streams when it is revoked, all of them at shutdown. A room's entry exists only while it has
  * streams.
+ *
+ * <p>A stream ended by a leave, a kick or a ban ends after the room's last event at that moment, which is
+ * the leave or the kick itself: the fan-out may not have brought it yet, and the feed then reads it from the
+ * log before its end line.
  */
 final class OpenStreams {
     private final Map<String, Set<Subscription>> rooms = new ConcurrentHashMap<>();
+    private final EventLog log;
+
+    OpenStreams(EventLog log) {
+        this.log = log;
+    }
+
+    /** The room's last seq, which the streams ending now still get; 0 (none owed) when the log fails. */
+    private long lastSeq(String room) {
+        try {
+            return log.lastSeq(room);
+        } catch (StoreException e) {
+            return 0;
+        }
+    }
 
     void add(Subscription subscription) {
         rooms.compute(subscription.room(), (name, subscriptions) -> {
@@ -34,9 +54,10 @@ final class OpenStreams {
         if (subscriptions == null) {
             return;
         }
+        long endsAt = lastSeq(room);
         for (var subscription : subscriptions) {
             if (subscription.session().userId().equals(userId)) {
-                subscription.close(Subscription.Closed.LEFT);
+                subscription.close(Subscription.Closed.LEFT, endsAt);
             }
         }
     }
@@ -51,9 +72,13 @@ final class OpenStreams {
             return;
         }
         var key = Names.userKey(userName);
+        long endsAt = -1;
         for (var subscription : subscriptions) {
             if (Names.userKey(subscription.session().user().name()).equals(key)) {
-                subscription.close(reason);
+                if (endsAt < 0) {
+                    endsAt = lastSeq(room);
+                }
+                subscription.close(reason, endsAt);
             }
         }
     }

@@ -35,7 +35,7 @@ public final class RoomService implements AutoCloseable {
     private final int bufferCapacity;
     private final RoomCreation creation;
     private final Mentions mentions;
-    private final OpenStreams streams = new OpenStreams();
+    private final OpenStreams streams;
     private final StreamEnds ends;
     private volatile boolean closing;
 
@@ -48,6 +48,7 @@ public final class RoomService implements AutoCloseable {
     public RoomService(EventLog log, EventBus bus, Presence presence, RoomAccess access, int bufferCapacity,
                        RateLimit newRooms, Mentions mentions, StreamEnds ends) {
         this.log = log;
+        this.streams = new OpenStreams(log);
         this.ends = ends;
         ends.onAnnounced(this::endedElsewhere);
         this.mentions = mentions;

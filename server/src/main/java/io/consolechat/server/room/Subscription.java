@@ -4,6 +4,7 @@ import io.consolechat.protocol.Event;
 import io.consolechat.server.auth.Session;
 import io.consolechat.server.bus.EventBus;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +17,18 @@ final class Subscription implements EventBus.Subscriber {
     /** Why a subscription stopped taking events. */
     enum Closed { NOT, OVERFLOW, LEFT, REMOVED, LOGGED_OUT, SHUTDOWN, GONE }
 
+    /**
+     * Takes delivered events straight from the fan-out when the stream is live and nothing is waiting in the
+     * buffer; called under the subscription's lock, so deliveries reach it one at a time.
+     */
+    interface Direct {
+        /** Whether the event was dealt with (queued to write, or dropped as overlap); false to buffer it. */
+        boolean accept(Event event);
+
+        /** Starts writing what {@link #accept} queued: once per delivery, however many events it held. */
+        void flush();
+    }
+
     private final String room;
     private final Session session;
     private final int capacity;
@@ -23,6 +36,11 @@ final class Subscription implements EventBus.Subscriber {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Closed closed = Closed.NOT;
+    /** The last seq the stream is owed once closed (see {@link #close(Closed, long)}); 0 when none is. */
+    private long endsAt;
+    private Direct direct;
+    /** The stream's own thread is writing what it took from the buffer: deliveries wait in the buffer. */
+    private boolean busy;
     /** Woken as well on every change, when one stream follows several rooms; null otherwise. */
     private volatile StreamSignal signal;
 
@@ -56,29 +74,103 @@ final class Subscription implements EventBus.Subscriber {
     /** Called by the bus; never blocks for long. */
     @Override
     public void deliver(Event event) {
+        deliverAll(List.of(event));
+    }
+
+    /**
+     * Called by the bus. While the stream is live and keeps up, the events are written by the calling thread
+     * and the stream's own thread is not woken; the rest waits in the buffer for it.
+     */
+    @Override
+    public void deliverAll(List<Event> events) {
+        boolean buffered = false;
         lock.lock();
         try {
-            if (closed != Closed.NOT) {
-                return;
+            boolean written = false;
+            for (var event : events) {
+                if (closed != Closed.NOT) {
+                    break;
+                }
+                if (direct != null && !busy && buffer.isEmpty() && direct.accept(event)) {
+                    written = true;
+                } else if (buffer.size() >= capacity) {
+                    closed = Closed.OVERFLOW;
+                    buffered = true;
+                } else {
+                    buffer.addLast(event);
+                    buffered = true;
+                }
             }
-            if (buffer.size() >= capacity) {
-                closed = Closed.OVERFLOW;
-            } else {
-                buffer.addLast(event);
+            if (written) {
+                direct.flush();
             }
-            changed.signal();
+            if (buffered) {
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }
-        pokeSignal();
+        if (buffered) {
+            pokeSignal();
+        }
+    }
+
+    /**
+     * From now on deliveries go to {@code direct} while the buffer is empty and the stream's thread is not
+     * writing; others are buffered for that thread ({@link #takeToWrite}). Null stops it; once this returns,
+     * no direct delivery is under way.
+     */
+    void direct(Direct direct) {
+        lock.lock();
+        try {
+            this.direct = direct;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #take}, for a direct subscription: a buffered event, after which the stream's thread counts as
+     * writing until {@link #pollToWrite} finds the buffer empty.
+     */
+    Event takeToWrite(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            var event = take(deadlineNanos);
+            busy = event != null;
+            return event;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next buffered event; when there is none, the fan-out may write directly again. */
+    Event pollToWrite() {
+        lock.lock();
+        try {
+            var event = buffer.pollFirst();
+            busy = event != null;
+            return event;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Stops taking events; what is buffered can still be taken. */
     void close(Closed reason) {
+        close(reason, 0);
+    }
+
+    /**
+     * As {@link #close(Closed)}, owing the stream every event up to {@code endsAt}: what was committed before
+     * it ended (the leave or kick that ended it among them), which the fan-out may still be bringing.
+     */
+    void close(Closed reason, long endsAt) {
         lock.lock();
         try {
             if (closed == Closed.NOT) {
                 closed = reason;
+                this.endsAt = endsAt;
             }
             changed.signal();
         } finally {
@@ -112,6 +204,16 @@ final class Subscription implements EventBus.Subscriber {
         lock.lock();
         try {
             return buffer.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last seq the stream is owed now that it is closed; 0 when none is. */
+    long endsAt() {
+        lock.lock();
+        try {
+            return endsAt;
         } finally {
             lock.unlock();
         }

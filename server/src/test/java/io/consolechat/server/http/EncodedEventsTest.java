@@ -29,15 +29,30 @@ class EncodedEventsTest {
         var first = encoded.encode(ndjson, event);
         var again = encoded.encode(new StreamFormat.Ndjson(json), event);
 
-        assertThat(again).isSameAs(first).isEqualTo(ndjson.encode(event));
-        assertThat(encoded.encode(sse, event)).isEqualTo(sse.encode(event)).isNotEqualTo(first);
+        assertThat(again).isSameAs(first);
+        assertThat(first.bytes()).isEqualTo(ndjson.encode(event));
+        assertThat(encoded.encode(sse, event).bytes()).isEqualTo(sse.encode(event)).isNotEqualTo(first.bytes());
+    }
+
+    @Test
+    void aLineIsFramedAsOneHttpChunkOrWrittenBare() {
+        var line = new StreamLine("{\"type\":\"keepalive\"}\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(text(line.buffer(true))).isEqualTo("15\r\n{\"type\":\"keepalive\"}\n\r\n");
+        assertThat(line.size(true)).isEqualTo(27);
+        assertThat(text(line.buffer(false))).isEqualTo("{\"type\":\"keepalive\"}\n");
+        assertThat(line.size(false)).isEqualTo(21);
+    }
+
+    private static String text(java.nio.ByteBuffer buffer) {
+        return StandardCharsets.UTF_8.decode(buffer).toString();
     }
 
     @Test
     void distinctEventsNeverShareALine() {
         for (int seq = 1; seq <= 10_000; seq++) {
             var event = message(seq, "text " + seq);
-            var line = new String(encoded.encode(ndjson, event), StandardCharsets.UTF_8);
+            var line = new String(encoded.encode(ndjson, event).bytes(), StandardCharsets.UTF_8);
             assertThat(line).contains("\"seq\":" + seq + ",").contains("text " + seq + "\"");
         }
     }

@@ -1,6 +1,7 @@
 package io.consolechat.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
@@ -157,23 +158,55 @@ public abstract class EventLogContract {
 
     @Test
     void committedEventsReachTheBusInOrderBeforeTheAppendCompletes() {
-        var seen = Collections.synchronizedList(new ArrayList<Event>());
-        var completedBeforeDelivery = new ConcurrentHashMap<Long, Boolean>();
+        closeStorage();
+        var published = Collections.synchronizedList(new ArrayList<Event>());
+        log = open(new PublishedEvents(bus, published), clock);
+        var completedBeforePublishing = new ConcurrentHashMap<Long, Boolean>();
         var futures = new ArrayList<CompletableFuture<Event>>();
-        try (var registration = bus.subscribe("busy", seen::add)) {
-            for (int i = 0; i < 200; i++) {
-                futures.add(log.append(new NewEvent("busy", EventType.MESSAGE, ALICE, "m" + i)));
-            }
-            for (var future : futures) {
-                var event = future.join();
-                if (!seen.contains(event)) {
-                    completedBeforeDelivery.put(event.seq(), true);
-                }
+        for (int i = 0; i < 200; i++) {
+            futures.add(log.append(new NewEvent("busy", EventType.MESSAGE, ALICE, "m" + i)));
+        }
+        for (var future : futures) {
+            var event = future.join();
+            if (!published.contains(event)) {
+                completedBeforePublishing.put(event.seq(), true);
             }
         }
-        assertThat(completedBeforeDelivery).as("appends that completed before the bus had them").isEmpty();
+        assertThat(completedBeforePublishing).as("appends that completed before the bus had them").isEmpty();
+        assertThat(published).extracting(Event::seq).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 200).mapToObj(Long::valueOf).toList());
+    }
+
+    @Test
+    void subscribersGetCommittedEventsInOrder() {
+        var seen = Collections.synchronizedList(new ArrayList<Event>());
+        try (var registration = bus.subscribe("busy", seen::add)) {
+            for (int i = 0; i < 200; i++) {
+                log.append(new NewEvent("busy", EventType.MESSAGE, ALICE, "m" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 200);
+        }
         assertThat(seen).extracting(Event::seq).containsExactlyElementsOf(
                 IntStream.rangeClosed(1, 200).mapToObj(Long::valueOf).toList());
+    }
+
+    /** A bus that notes what is published to it, as it is published, and passes it on. */
+    private record PublishedEvents(EventBus bus, List<Event> published) implements EventBus {
+        @Override
+        public Registration subscribe(String room, Subscriber subscriber) {
+            return bus.subscribe(room, subscriber);
+        }
+
+        @Override
+        public boolean hasSubscribers(String room) {
+            return bus.hasSubscribers(room);
+        }
+
+        @Override
+        public void publish(List<Event> events) {
+            published.addAll(events);
+            bus.publish(events);
+        }
     }
 
     @Test
