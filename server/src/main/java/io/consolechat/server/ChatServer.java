@@ -241,6 +241,7 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         housekeeping.shutdownNow();
         healthCheck.shutdownNow();
+        writers.stopping();
         rooms.endAllStreams();
         personal.endAllStreams();
         long deadline = System.nanoTime() + DRAIN_STREAMS.toNanos();

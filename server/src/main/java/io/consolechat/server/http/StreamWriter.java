@@ -321,6 +321,11 @@ final class StreamWriter {
         endPoint.close(new java.util.concurrent.TimeoutException("stream write took too long"));
     }
 
+    /** Closes the connection once the response is complete, so that it is not used for another request. */
+    void closeConnection() {
+        endPoint.close();
+    }
+
     /**
      * Gives back what the stream still holds once it has ended. A write still in flight means the stream
      * ended without its response completing (shutdown, a failure): the connection is closed, which fails

@@ -33,6 +33,7 @@ public final class StreamWriters implements AutoCloseable {
     private final StreamBudget budget;
     private final Set<StreamWriter> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    private volatile boolean stopping;
     /**
      * Backlog pages read from the store at once. Streams run on virtual threads, which share as many carrier
      * threads as there are cores: two hundred streams opening together, each reading pages of long messages,
@@ -113,7 +114,18 @@ public final class StreamWriters implements AutoCloseable {
     void finish(Context ctx, StreamWriter writer) throws IOException, InterruptedException {
         if (awaitWritten(writer)) {
             ctx.res().getOutputStream().close();
+            if (stopping) {
+                // A client reconnects at once after the end line, and would send its next request on this
+                // connection, kept alive, to a server that no longer answers it: it would wait for its own
+                // timeout. Closed, the connection makes it open a new one, which the stopping server refuses.
+                writer.closeConnection();
+            }
         }
+    }
+
+    /** The server is stopping: each stream that ends from now on closes its connection after its response. */
+    public void stopping() {
+        stopping = true;
     }
 
     /** The stream of {@code writer} has ended. */
