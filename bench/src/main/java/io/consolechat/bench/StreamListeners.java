@@ -253,6 +253,10 @@ final class StreamListeners implements AutoCloseable {
             if (n == 0) {
                 return;
             }
+            // A read that did not fill the buffer most likely took all there was: the selector reports the
+            // socket again if more comes, so another read now would usually be a wasted system call, and
+            // this loop shares the cores with the server it measures.
+            boolean drained = n < readBuffer.capacity();
             int offset = 0;
             while (offset < n) {
                 var progress = listener.feed(readBuffer.array(), offset, n - offset, now, this::line, used);
@@ -288,6 +292,9 @@ final class StreamListeners implements AutoCloseable {
                         }
                     }
                 }
+            }
+            if (drained) {
+                return;
             }
         }
     }
