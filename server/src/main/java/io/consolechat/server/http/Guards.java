@@ -5,8 +5,8 @@ import io.consolechat.protocol.User;
 import io.consolechat.server.auth.Session;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.limit.RateLimit;
+import io.consolechat.server.limit.RateLimits;
 import io.javalin.http.Context;
-import java.time.Clock;
 
 /**
  * The abuse limits the routes apply before doing any work: sending rate per user, new tokens per
@@ -20,10 +20,10 @@ public final class Guards {
     private final StreamSlots streams;
     private final ResponseBudget responses;
 
-    public Guards(ServerConfig.Limits limits, boolean trustProxy, Clock clock) {
+    public Guards(ServerConfig.Limits limits, boolean trustProxy, RateLimits rates) {
         this.addresses = new ClientAddress(trustProxy);
-        this.sends = new RateLimit(limits.send, "messages", clock);
-        this.tokens = new RateLimit(limits.tokens, "logins and new sessions from your address", clock);
+        this.sends = rates.limit("send", limits.send, "messages");
+        this.tokens = rates.limit("tokens", limits.tokens, "logins and new sessions from your address");
         this.streams = new StreamSlots(limits.streamsPerUser, limits.streamsPerAddress);
         this.responses = new ResponseBudget(limits.responseBytes, limits.responseWait);
     }
