@@ -18,6 +18,7 @@ import io.consolechat.server.http.StreamBudget;
 import io.consolechat.server.http.StreamWriters;
 import io.consolechat.server.auth.StreamTickets;
 import io.consolechat.server.limit.RateLimits;
+import io.consolechat.server.limit.StreamSlots;
 import io.consolechat.server.room.Conversations;
 import io.consolechat.server.room.Mentions;
 import io.consolechat.server.room.Moderation;
@@ -51,6 +52,7 @@ public final class ChatServer implements AutoCloseable {
     private final PersonalEvents personal;
     private final HttpConnector connector;
     private final StreamWriters writers;
+    private final StreamSlots streamSlots;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     /** Null unless {@code config.network.metrics} is set. */
@@ -92,9 +94,12 @@ public final class ChatServer implements AutoCloseable {
         var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
         this.writers = new StreamWriters(config.streams);
+        // Stream counts published by other servers expire as presence leases do.
+        this.streamSlots = new StreamSlots(config.limits.streamsPerUser, config.limits.streamsPerAddress,
+                database.sharedStreamCounts(), config.presence.lease, clock);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
                 new StreamTickets(clock), clock, writers,
-                new Guards(config.limits, config.network.trustProxy, rates));
+                new Guards(config.limits, config.network.trustProxy, rates, streamSlots));
         if (metrics != null) {
             metrics.openStreams(() -> rooms.openStreams() + personal.openStreams());
         }
@@ -254,6 +259,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         http.stop();
+        streamSlots.close();
         writers.close();
         hasher.close();
         rooms.close();

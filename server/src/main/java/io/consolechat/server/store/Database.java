@@ -46,6 +46,7 @@ public final class Database implements AutoCloseable {
     private final SqlPresenceStore presence;
     private final SqlLoginFailureStore loginFailures;
     private final PostgresRateBuckets rateBuckets;
+    private final SqlStreamCountStore streamCounts;
 
     private Database(HikariDataSource pool, HikariDataSource limitsPool, DataDirectoryLock lock,
                      PostgresNotifications notifications, EventBus bus, Clock clock) {
@@ -63,6 +64,8 @@ public final class Database implements AutoCloseable {
         this.presence = new SqlPresenceStore(transactions, notifications != null);
         this.loginFailures = new SqlLoginFailureStore(transactions);
         this.rateBuckets = limitsPool == null ? null : new PostgresRateBuckets(limitsPool, clock);
+        this.streamCounts = limitsPool == null ? null
+                : new SqlStreamCountStore(new Transactions(limitsPool, limitsPool::evictConnection));
         if (notifications != null) {
             notifications.start(events, transactions);
         }
@@ -281,6 +284,14 @@ public final class Database implements AutoCloseable {
      */
     public java.util.Optional<RateBuckets> sharedRateBuckets() {
         return java.util.Optional.ofNullable(rateBuckets);
+    }
+
+    /**
+     * Where servers that may share this database (PostgreSQL) publish how many streams they hold open; empty
+     * for SQLite, whose one server counts them in memory.
+     */
+    public java.util.Optional<StreamCountStore> sharedStreamCounts() {
+        return java.util.Optional.ofNullable(streamCounts);
     }
 
     public PresenceStore presence() {
