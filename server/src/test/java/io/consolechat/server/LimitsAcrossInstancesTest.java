@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.config.ServerConfig;
+import io.consolechat.server.store.PostgresUrl;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
 import io.consolechat.server.testing.TestServer;
 import java.net.http.HttpRequest;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -106,6 +112,42 @@ class LimitsAcrossInstancesTest {
             }
             // Posting to a room that exists costs nothing.
             assertThat(apis[1].sendText("new0", founder, "second").status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aCheckThatCannotGetItsBucketIsA503AndTheRestOfTheServerGoesOn(Postgres postgres) throws Exception {
+        var database = postgres.newDatabase();
+        try (var a = start(database, l -> { });
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var api = new Api(a);
+            var alice = api.login("alice", null);
+            assertThat(api.sendText("lobby", alice, "before").status()).isEqualTo(201);
+            var url = PostgresUrl.parse(database, null);
+            try (var other = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+                // Another client holds every bucket: each check waits for the lock until its statement times out.
+                other.setAutoCommit(false);
+                other.createStatement().execute("LOCK TABLE rate_buckets IN ACCESS EXCLUSIVE MODE");
+                long start = System.nanoTime();
+                var posts = new ArrayList<Future<Api.Reply>>();
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    posts.add(threads.submit(() -> api.sendText("lobby", alice, "stuck " + n)));
+                }
+                // Meanwhile what needs no limit check is served on the other connections.
+                assertThat(api.get("/room/lobby/messages", alice).events()).hasSize(1);
+                assertThat(api.get("/health", null).status()).isEqualTo(200);
+                for (var post : posts) {
+                    var reply = post.get(30, TimeUnit.SECONDS);
+                    assertThat(reply.status()).isEqualTo(503);
+                    assertThat(reply.error()).isEqualTo("unavailable");
+                }
+                // Three connections, a 2 s statement timeout, 5 s at most waiting for a connection.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+                other.rollback();
+            }
+            assertThat(api.sendText("lobby", alice, "after").status()).isEqualTo(201);
+            assertThat(api.get("/room/lobby/messages", alice).events()).hasSize(2);
         }
     }
 
