@@ -17,7 +17,8 @@ import io.consolechat.server.http.ServerMetrics;
 import io.consolechat.server.http.StreamBudget;
 import io.consolechat.server.http.StreamWriters;
 import io.consolechat.server.auth.StreamTickets;
-import io.consolechat.server.limit.RateLimit;
+import io.consolechat.server.limit.RateLimits;
+import io.consolechat.server.limit.StreamSlots;
 import io.consolechat.server.room.Conversations;
 import io.consolechat.server.room.Mentions;
 import io.consolechat.server.room.Moderation;
@@ -52,6 +53,7 @@ public final class ChatServer implements AutoCloseable {
     private final PersonalEvents personal;
     private final HttpConnector connector;
     private final StreamWriters writers;
+    private final StreamSlots streamSlots;
     private final Javalin http;
     private final ScheduledExecutorService housekeeping;
     /** Null unless {@code config.network.metrics} is set. */
@@ -76,25 +78,29 @@ public final class ChatServer implements AutoCloseable {
         if (metrics != null) {
             database.meterWith(metrics.registry());
         }
+        var rates = new RateLimits(database.sharedRateBuckets(), clock);
         var tokens = new BearerTokens(database.accounts());
         this.hasher = new PasswordHasher(config.limits.hashingThreads, config.limits.hashingQueue);
         var accounts = new Accounts(database.accounts(), tokens, hasher, config.tokenLifetimes, config.limits,
                 database.sharedLoginFailures(), clock);
         var presence = new Presence(database.events(), database.presence(), config.presence.grace,
-                config.presence.lease, new RateLimit(config.limits.joins, "rooms entered", clock), clock);
+                config.presence.lease, rates.limit("joins", config.limits.joins, "rooms entered"), clock);
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
         var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);
         this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,
-                new RateLimit(config.limits.newRooms, "new rooms", clock), mentions, database.streamEnds());
+                rates.limit("rooms", config.limits.newRooms, "new rooms"), mentions, database.streamEnds());
         // A token another server revoked ends its streams here as well.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
         var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
         this.writers = new StreamWriters(config.streams);
+        // Stream counts published by other servers expire as presence leases do.
+        this.streamSlots = new StreamSlots(config.limits.streamsPerUser, config.limits.streamsPerAddress,
+                database.sharedStreamCounts(), config.presence.lease, clock);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
                 new StreamTickets(clock), clock, writers,
-                new Guards(config.limits, config.network.trustProxy, clock));
+                new Guards(config.limits, config.network.trustProxy, rates, streamSlots));
         if (metrics != null) {
             metrics.openStreams(() -> rooms.openStreams() + personal.openStreams());
         }
@@ -137,6 +143,7 @@ public final class ChatServer implements AutoCloseable {
             try {
                 accounts.removeExpired();
                 rooms.forgetOldKeys(clock.instant());
+                database.sharedRateBuckets().ifPresent(buckets -> buckets.forgetFull());
             } catch (RuntimeException e) {
                 log.warn("housekeeping failed: {}", e.getMessage());
             }
@@ -254,6 +261,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         http.stop();
+        streamSlots.close();
         writers.close();
         hasher.close();
         rooms.close();

@@ -5,8 +5,9 @@ import io.consolechat.protocol.User;
 import io.consolechat.server.auth.Session;
 import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.limit.RateLimit;
+import io.consolechat.server.limit.RateLimits;
+import io.consolechat.server.limit.StreamSlots;
 import io.javalin.http.Context;
-import java.time.Clock;
 
 /**
  * The abuse limits the routes apply before doing any work: sending rate per user, new tokens per
@@ -20,11 +21,11 @@ public final class Guards {
     private final StreamSlots streams;
     private final ResponseBudget responses;
 
-    public Guards(ServerConfig.Limits limits, boolean trustProxy, Clock clock) {
+    public Guards(ServerConfig.Limits limits, boolean trustProxy, RateLimits rates, StreamSlots streams) {
         this.addresses = new ClientAddress(trustProxy);
-        this.sends = new RateLimit(limits.send, "messages", clock);
-        this.tokens = new RateLimit(limits.tokens, "logins and new sessions from your address", clock);
-        this.streams = new StreamSlots(limits.streamsPerUser, limits.streamsPerAddress);
+        this.sends = rates.limit("send", limits.send, "messages");
+        this.tokens = rates.limit("tokens", limits.tokens, "logins and new sessions from your address");
+        this.streams = streams;
         this.responses = new ResponseBudget(limits.responseBytes, limits.responseWait);
     }
 

@@ -25,7 +25,17 @@ import org.sqlite.SQLiteDataSource;
  * (one server per directory), or a PostgreSQL database (which several servers may share).
  */
 public final class Database implements AutoCloseable {
+    /**
+     * Connections for the limits shared on PostgreSQL, apart from the main pool: however many requests check
+     * a limit at once, they wait for these and never for the event log's.
+     */
+    private static final int LIMIT_CONNECTIONS = 3;
+    /** A limit check that waits longer than this on a row lock, or on a slow database, fails (503). */
+    private static final int LIMIT_STATEMENT_TIMEOUT_MS = 2_000;
+
     private final HikariDataSource pool;
+    /** Null for SQLite, whose one server keeps its limits in memory. */
+    private final HikariDataSource limitsPool;
     private final DataDirectoryLock lock;
     private final PostgresNotifications notifications;
     private final SqlEventLog events;
@@ -35,10 +45,13 @@ public final class Database implements AutoCloseable {
     private final SqlRoomStore rooms;
     private final SqlPresenceStore presence;
     private final SqlLoginFailureStore loginFailures;
+    private final PostgresRateBuckets rateBuckets;
+    private final SqlStreamCountStore streamCounts;
 
-    private Database(HikariDataSource pool, DataDirectoryLock lock, PostgresNotifications notifications,
-                     EventBus bus, Clock clock) {
+    private Database(HikariDataSource pool, HikariDataSource limitsPool, DataDirectoryLock lock,
+                     PostgresNotifications notifications, EventBus bus, Clock clock) {
         this.pool = pool;
+        this.limitsPool = limitsPool;
         this.lock = lock;
         this.notifications = notifications;
         var transactions = new Transactions(pool, pool::evictConnection);
@@ -50,6 +63,9 @@ public final class Database implements AutoCloseable {
         this.rooms = new SqlRoomStore(transactions);
         this.presence = new SqlPresenceStore(transactions, notifications != null);
         this.loginFailures = new SqlLoginFailureStore(transactions);
+        this.rateBuckets = limitsPool == null ? null : new PostgresRateBuckets(limitsPool, clock);
+        this.streamCounts = limitsPool == null ? null
+                : new SqlStreamCountStore(new Transactions(limitsPool, limitsPool::evictConnection));
         if (notifications != null) {
             notifications.start(events, transactions);
         }
@@ -102,7 +118,7 @@ public final class Database implements AutoCloseable {
         var config = new HikariConfig();
         config.setDataSource(underPool.apply(sqlite));
         try {
-            return open(config, "sqlite", file.toString(), lock, null, bus, clock);
+            return open(config, "sqlite", file.toString(), null, lock, null, bus, clock);
         } catch (StoreException e) {
             if (lock != null) {
                 lock.close();
@@ -123,12 +139,36 @@ public final class Database implements AutoCloseable {
         // A request waits this long for a connection before it gets its 503: a database that is gone must not
         // hold requests for Hikari's default 30 s.
         config.setConnectionTimeout(5_000);
-        return open(config, "postgresql", url.toString(), null, new PostgresNotifications(url, bus), bus, clock);
+        return open(config, "postgresql", url.toString(), url, null, new PostgresNotifications(url, bus), bus,
+                clock);
     }
 
-    /** The pool and the schema, whatever the database; Flyway serialises concurrent migrations itself. */
-    private static Database open(HikariConfig config, String vendor, String where, DataDirectoryLock lock,
-                                 PostgresNotifications notifications, EventBus bus, Clock clock) {
+    /**
+     * The limits' own small pool. A bucket update lost when PostgreSQL crashes gives a few tokens back, which
+     * is harmless: so their commits do not wait for the disk.
+     */
+    private static HikariDataSource limitsPool(PostgresUrl url) {
+        var config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setUsername(url.user());
+        config.setPassword(url.password());
+        config.setPoolName("console-chat-limits");
+        config.setMaximumPoolSize(LIMIT_CONNECTIONS);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(5_000);
+        config.setConnectionInitSql("SELECT set_config('synchronous_commit', 'off', false),"
+                + " set_config('statement_timeout', '" + LIMIT_STATEMENT_TIMEOUT_MS + "', false)");
+        return new HikariDataSource(config);
+    }
+
+    /**
+     * The pool and the schema, whatever the database; Flyway serialises concurrent migrations itself.
+     * {@code shared} is the URL of a database other servers may share (then limits get a pool of their own),
+     * null for SQLite.
+     */
+    private static Database open(HikariConfig config, String vendor, String where, PostgresUrl shared,
+                                 DataDirectoryLock lock, PostgresNotifications notifications, EventBus bus,
+                                 Clock clock) {
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(2);
@@ -138,15 +178,17 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
+        HikariDataSource limits;
         try {
             // The shared migrations, and those of this kind of database alone.
             Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
                     .load().migrate();
+            limits = shared == null ? null : limitsPool(shared);
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
-        return new Database(pool, lock, notifications, bus, clock);
+        return new Database(pool, limits, lock, notifications, bus, clock);
     }
 
     /**
@@ -217,6 +259,9 @@ public final class Database implements AutoCloseable {
     /** Reports the connection pool (through HikariCP's own Micrometer support) and each commit to {@code registry}. */
     public void meterWith(io.micrometer.core.instrument.MeterRegistry registry) {
         pool.setMetricRegistry(registry);
+        if (limitsPool != null) {
+            limitsPool.setMetricRegistry(registry);
+        }
         events.observeCommits(new CommitMeters(registry));
     }
 
@@ -231,6 +276,22 @@ public final class Database implements AutoCloseable {
      */
     public java.util.Optional<LoginFailureStore> sharedLoginFailures() {
         return notifications == null ? java.util.Optional.empty() : java.util.Optional.of(loginFailures);
+    }
+
+    /**
+     * Token buckets in the database when other servers may share it (PostgreSQL), so that they all draw from
+     * the same; empty for SQLite, whose one server keeps its buckets in memory.
+     */
+    public java.util.Optional<RateBuckets> sharedRateBuckets() {
+        return java.util.Optional.ofNullable(rateBuckets);
+    }
+
+    /**
+     * Where servers that may share this database (PostgreSQL) publish how many streams they hold open; empty
+     * for SQLite, whose one server counts them in memory.
+     */
+    public java.util.Optional<StreamCountStore> sharedStreamCounts() {
+        return java.util.Optional.ofNullable(streamCounts);
     }
 
     public PresenceStore presence() {
@@ -254,6 +315,9 @@ public final class Database implements AutoCloseable {
         events.close();
         if (notifications != null) {
             notifications.close();
+        }
+        if (limitsPool != null) {
+            limitsPool.close();
         }
         pool.close();
         if (lock != null) {
