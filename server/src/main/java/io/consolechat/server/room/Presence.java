@@ -12,6 +12,7 @@ import io.consolechat.server.store.PresenceStore.Held;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -194,8 +195,9 @@ public final class Presence implements AutoCloseable {
         return store.members(room, limit);
     }
 
-    public int count(String room) {
-        return store.count(room);
+    /** How many users are present in each of {@code rooms}; a room nobody is in is left out. */
+    public Map<String, Integer> counts(Collection<String> rooms) {
+        return store.counts(rooms);
     }
 
     /** Keeps this instance's leases alive while it has streams open. */

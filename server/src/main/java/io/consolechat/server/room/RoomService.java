@@ -216,9 +216,12 @@ public final class RoomService implements AutoCloseable {
     public RoomPage rooms(User user, int limit, RoomCursor after) {
         var visible = access.visibleTo(user);
         var rows = log.rooms(limit, after == null ? null : new EventLog.RoomRow(after.name(), 0, after.lastActivity()));
-        var rooms = rows.stream()
+        var shown = rows.stream()
                 .filter(r -> !Conversations.isConversation(r.name()) && visible.test(r.name()))
-                .map(r -> new RoomSummary(r.name(), presence.count(r.name()), r.lastSeq(), r.lastActivity()))
+                .toList();
+        var members = presence.counts(shown.stream().map(EventLog.RoomRow::name).toList());
+        var rooms = shown.stream()
+                .map(r -> new RoomSummary(r.name(), members.getOrDefault(r.name(), 0), r.lastSeq(), r.lastActivity()))
                 .toList();
         var next = rows.size() < limit ? null
                 : new RoomCursor(rows.getLast().name(), rows.getLast().lastActivity());

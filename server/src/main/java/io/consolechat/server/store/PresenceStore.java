@@ -4,6 +4,7 @@ import io.consolechat.protocol.User;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who is present in which room, and which server instances hold them there: a lease per instance, user and
@@ -50,7 +51,8 @@ public interface PresenceStore {
     /** Up to {@code limit} users present in the room, by name. */
     List<User> members(String room, int limit);
 
-    int count(String room);
+    /** How many users are present in each of {@code rooms} (rooms nobody is in are left out). */
+    Map<String, Integer> counts(Collection<String> rooms);
 
     /** Forgets leases that ran out before {@code before}. */
     int forgetExpired(Instant before);

@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -212,14 +215,26 @@ final class SqlPresenceStore implements PresenceStore {
     }
 
     @Override
-    public int count(String room) {
+    public Map<String, Integer> counts(Collection<String> rooms) {
+        if (rooms.isEmpty()) {
+            return Map.of();
+        }
+        // One query for a whole page of rooms: a page of 500 rooms counted one by one was 500 transactions.
+        var sql = "SELECT room, COUNT(*) FROM presence WHERE room IN ("
+                + String.join(",", Collections.nCopies(rooms.size(), "?")) + ") GROUP BY room";
         return transactions.read("count members", conn -> {
-            try (var ps = conn.prepareStatement("SELECT COUNT(*) FROM presence WHERE room = ?")) {
-                ps.setString(1, room);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
+            try (var ps = conn.prepareStatement(sql)) {
+                int i = 1;
+                for (var room : rooms) {
+                    ps.setString(i++, room);
                 }
+                var counts = new HashMap<String, Integer>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+                return counts;
             }
         });
     }
