@@ -36,6 +36,10 @@ public final class HttpConnector {
         // Jetty reuses header values seen earlier on a keep-alive connection and, by default, matches them
         // ignoring case: a token differing from an earlier one only in case would pass as the earlier one.
         http.setHeaderCacheCaseSensitive(true);
+        // And each connection's cache of header values is a trie of about 38 KB once its first request is
+        // parsed, kept for as long as the connection lives: 380 MB of a 512 MiB heap for 10,000 open
+        // streams. Parsing a header without it costs a small object per header.
+        http.setHeaderCacheSize(0);
     }
 
     public ServerConnector connector(Server server, HttpConfiguration http) {
