@@ -163,13 +163,12 @@ final class CombinedStream {
         for (var entry : feeds.entrySet()) {
             var feed = entry.getValue();
             while (!feed.live()) {
-                for (var event : writers.nextBacklogPage(feed)) {
-                    // Encoded here, not through the shared cache: a backlog event is this stream's own copy,
-                    // which no other stream will ask for; cached, long ones would crowd out live events.
-                    if (!writers.addWhenRoom(out, format.line(event))) {
+                var page = writers.nextBacklogPage(feed, format);
+                for (int i = 0; i < page.events().size(); i++) {
+                    if (!writers.addWhenRoom(out, page.lines().get(i))) {
                         return;
                     }
-                    cursors.rooms.put(entry.getKey(), event.seq());
+                    cursors.rooms.put(entry.getKey(), page.events().get(i).seq());
                 }
                 cursors.rooms.put(entry.getKey(), feed.lastSeq());
                 if (!writers.awaitWritten(out)) {

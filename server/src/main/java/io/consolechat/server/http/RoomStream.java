@@ -90,13 +90,12 @@ final class RoomStream {
         // The backlog goes out whatever the timeout, a page at a time, each read once the one before is
         // written, and each line queued once the writes leave room for it under the cap.
         while (!feed.live()) {
-            for (var event : writers.nextBacklogPage(feed)) {
-                // Encoded here, not through the shared cache: a backlog event is this stream's own copy,
-                // which no other stream will ask for; cached, long ones would crowd out live events.
-                if (!writers.addWhenRoom(out, format.line(event))) {
+            var page = writers.nextBacklogPage(feed, format);
+            for (int i = 0; i < page.events().size(); i++) {
+                if (!writers.addWhenRoom(out, page.lines().get(i))) {
                     return cursor;
                 }
-                cursor = event.seq();
+                cursor = page.events().get(i).seq();
             }
             cursor = feed.lastSeq();
             if (!writers.awaitWritten(out)) {

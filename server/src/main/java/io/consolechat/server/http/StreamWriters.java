@@ -8,6 +8,7 @@ import io.consolechat.server.room.Feed;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,11 +93,26 @@ public final class StreamWriters implements AutoCloseable {
         return writer.awaitWritten(System.nanoTime() + config.writeTimeout.toNanos() * 2);
     }
 
-    /** The next page of {@code feed}'s backlog, read when a turn to read one is free. */
-    List<Event> nextBacklogPage(Feed feed) throws InterruptedException {
+    /** A page of backlog events and their lines, in the same order. */
+    record BacklogPage(List<Event> events, List<StreamLine> lines) {
+    }
+
+    /**
+     * The next page of {@code feed}'s backlog, read and encoded when a turn to read one is free. Encoding
+     * takes the turn too: a virtual thread that encodes long messages keeps its carrier until it blocks,
+     * and two hundred streams encoding their backlogs at once would hold every carrier for a second.
+     * Encoded here, not through the shared cache: a backlog event is this stream's own copy, which no other
+     * stream will ask for; cached, long ones would crowd out live events.
+     */
+    BacklogPage nextBacklogPage(Feed feed, StreamFormat format) throws InterruptedException {
         backlogReads.acquire();
         try {
-            return feed.next(0);
+            var events = feed.next(0);
+            var lines = new ArrayList<StreamLine>(events.size());
+            for (var event : events) {
+                lines.add(format.line(event));
+            }
+            return new BacklogPage(events, lines);
         } finally {
             backlogReads.release();
         }
