@@ -137,7 +137,7 @@ class LauncherIT {
         var calls = jdk.resolve("calls.log");
 
         assertThat(run(Map.of("JAVA_HOME", jdk.toString()), "server", "--help").exitCode()).isZero();
-        assertThat(Files.readString(calls)).startsWith("-Xmx512m ").contains("server --help");
+        assertThat(Files.readString(calls)).startsWith("-Xmx512m -Xms32m ").contains("server --help");
 
         Files.writeString(calls, "");
         assertThat(run(Map.of("JAVA_HOME", jdk.toString(), "CONSOLE_CHAT_HEAP", "2g"), "server", "--help")
