@@ -5,6 +5,7 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Json;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.error.StoreException;
+import io.consolechat.server.error.UnknownOutcome;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -36,7 +37,10 @@ public final class ErrorMapping {
         routes.exception(StoreException.class, (e, ctx) -> {
             // The store logs the fault once, with its cause; a line per request would flood the log.
             log.debug("store failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            write(ctx, ErrorCode.UNAVAILABLE, "the server cannot store or read data right now; try again");
+            write(ctx, ErrorCode.UNAVAILABLE, e instanceof UnknownOutcome
+                    ? "the server could not learn whether this was stored; send it again with the same "
+                            + "Idempotency-Key, which stores it once"
+                    : "the server cannot store or read data right now; try again");
         });
         routes.exception(IllegalArgumentException.class, (e, ctx) -> {
             // Javalin decodes path parameters with URLDecoder before any handler runs, so a malformed escape

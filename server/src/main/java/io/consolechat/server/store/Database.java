@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -32,6 +33,15 @@ public final class Database implements AutoCloseable {
     private static final int LIMIT_CONNECTIONS = 3;
     /** A limit check that waits longer than this on a row lock, or on a slow database, fails (503). */
     private static final int LIMIT_STATEMENT_TIMEOUT_MS = 2_000;
+    /**
+     * How long the event writer tries to learn whether a commit that got no answer was applied, before its
+     * senders are told that the outcome is unknown. Long enough for a PostgreSQL restart or a broken
+     * connection to be found out (each look waits at most the pool's 5 s for a connection, so two looks or
+     * more fit); short enough that the answer comes well within a client's request timeout (the console's
+     * is 30 s) and a proxy's (often 60 s). Only the senders of that batch wait so long: posts that come
+     * meanwhile wait while the database answers, and are refused as usual while it cannot be reached.
+     */
+    private static final Duration IN_DOUBT_LIMIT = Duration.ofSeconds(10);
 
     private final HikariDataSource pool;
     /** Null for SQLite, whose one server keeps its limits in memory. */
@@ -49,14 +59,16 @@ public final class Database implements AutoCloseable {
     private final SqlStreamCountStore streamCounts;
 
     private Database(HikariDataSource pool, HikariDataSource limitsPool, DataDirectoryLock lock,
-                     PostgresNotifications notifications, EventBus bus, Clock clock) {
+                     PostgresNotifications notifications, EventBus bus, Clock clock, Duration inDoubtLimit) {
         this.pool = pool;
         this.limitsPool = limitsPool;
         this.lock = lock;
         this.notifications = notifications;
         var transactions = new Transactions(pool, pool::evictConnection);
-        this.events = new SqlEventLog(transactions, bus, notifications == null ? CommitNotice.NONE : notifications,
-                clock);
+        // A commit over a network can lose its answer; an embedded one cannot.
+        var outcomes = notifications == null ? CommitOutcomes.NONE : new PostgresCommitOutcomes(pool);
+        this.events = new SqlEventLog(transactions, outcomes, inDoubtLimit, bus,
+                notifications == null ? CommitNotice.NONE : notifications, clock);
         this.accounts = new SqlAccountStore(transactions, notifications);
         this.personal = new SqlPersonalLog(transactions);
         this.blocks = new SqlBlockList(transactions);
@@ -118,7 +130,7 @@ public final class Database implements AutoCloseable {
         var config = new HikariConfig();
         config.setDataSource(underPool.apply(sqlite));
         try {
-            return open(config, "sqlite", file.toString(), null, lock, null, bus, clock);
+            return open(config, "sqlite", file.toString(), null, lock, null, bus, clock, IN_DOUBT_LIMIT);
         } catch (StoreException e) {
             if (lock != null) {
                 lock.close();
@@ -132,6 +144,14 @@ public final class Database implements AutoCloseable {
      * learns of the others' new events through {@link PostgresNotifications}.
      */
     public static Database openPostgres(PostgresUrl url, EventBus bus, Clock clock) {
+        return openPostgres(url, bus, clock, IN_DOUBT_LIMIT);
+    }
+
+    /**
+     * As {@link #openPostgres(PostgresUrl, EventBus, Clock)}, trying for {@code inDoubtLimit} to learn the
+     * outcome of a commit that got no answer: fault tests make that short.
+     */
+    public static Database openPostgres(PostgresUrl url, EventBus bus, Clock clock, Duration inDoubtLimit) {
         var config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());
         config.setUsername(url.user());
@@ -140,7 +160,7 @@ public final class Database implements AutoCloseable {
         // hold requests for Hikari's default 30 s.
         config.setConnectionTimeout(5_000);
         return open(config, "postgresql", url.toString(), url, null, new PostgresNotifications(url, bus), bus,
-                clock);
+                clock, inDoubtLimit);
     }
 
     /**
@@ -168,7 +188,7 @@ public final class Database implements AutoCloseable {
      */
     private static Database open(HikariConfig config, String vendor, String where, PostgresUrl shared,
                                  DataDirectoryLock lock, PostgresNotifications notifications, EventBus bus,
-                                 Clock clock) {
+                                 Clock clock, Duration inDoubtLimit) {
         config.setPoolName("console-chat-db");
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(2);
@@ -188,7 +208,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new StoreException("cannot open the database " + where + ": " + rootMessage(e), e);
         }
-        return new Database(pool, limits, lock, notifications, bus, clock);
+        return new Database(pool, limits, lock, notifications, bus, clock, inDoubtLimit);
     }
 
     /**

@@ -63,7 +63,10 @@ public interface EventLog extends AutoCloseable {
      */
     List<RoomRow> rooms(int limit, RoomRow after);
 
-    /** Forgets the idempotency keys of posts stored before {@code before}; returns how many. */
+    /**
+     * Forgets the idempotency keys of posts stored before {@code before}, and what the log kept to learn the
+     * outcome of commits made then; returns how many keys.
+     */
     int forgetKeys(Instant before);
 
     /** Stores what was accepted, then refuses further appends. */

@@ -5,11 +5,13 @@ import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.Names;
 import io.consolechat.server.bus.EventBus;
 import io.consolechat.server.error.StoreException;
+import io.consolechat.server.error.UnknownOutcome;
 import io.consolechat.server.store.EventLog.NewEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,15 +32,25 @@ import org.slf4j.LoggerFactory;
  * are taken from its row in the same transaction ({@code last_seq} raised by the batch's count), so
  * nothing in memory can drift from the table: a failed commit leaves the row as it was. Each committed
  * batch goes to the bus before the senders hear back, which keeps delivery in sequence order.
+ *
+ * <p>A commit sent over a network can fail with its outcome unknown: applied, but the answer lost. Then the
+ * writer asks the database ({@link CommitOutcomes}) before anyone hears back, and takes no other batch
+ * meanwhile: the next batch's sequence numbers and its place on the bus depend on whether this one was
+ * stored. A 503 thus means "not stored"; only a database that cannot be asked within {@code inDoubtLimit}
+ * leaves the senders with {@link UnknownOutcome}.
  */
 final class GroupCommit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_BATCH = 1000;
+    /** Between two looks at the outcome of a commit in doubt: a session that lost its client ends within this. */
+    private static final long RECHECK_MILLIS = 100;
 
     private record Pending(NewEvent event, CompletableFuture<Event> done) {
     }
 
     private final Transactions transactions;
+    private final CommitOutcomes outcomes;
+    private final Duration inDoubtLimit;
     private final CommitNotice notice;
     private final EventBus bus;
     private final Clock clock;
@@ -47,8 +59,16 @@ final class GroupCommit implements AutoCloseable {
     private volatile boolean closing;
     private volatile CommitObserver observer = CommitObserver.NONE;
 
-    GroupCommit(Transactions transactions, EventBus bus, CommitNotice notice, Clock clock, int queueCapacity) {
+    /**
+     * {@code outcomes}: how to learn what became of a commit without an answer ({@link CommitOutcomes#NONE} for
+     * a database whose commits always answer); {@code inDoubtLimit}: how long to try before the senders are
+     * told that the outcome is unknown.
+     */
+    GroupCommit(Transactions transactions, CommitOutcomes outcomes, Duration inDoubtLimit, EventBus bus,
+                CommitNotice notice, Clock clock, int queueCapacity) {
         this.transactions = transactions;
+        this.outcomes = outcomes;
+        this.inDoubtLimit = inDoubtLimit;
         this.notice = notice;
         this.bus = bus;
         this.clock = clock;
@@ -104,8 +124,13 @@ final class GroupCommit implements AutoCloseable {
     private void write(List<Pending> batch) {
         Stored stored;
         long start = System.nanoTime();
+        var what = "store " + batch.size() + " events";
         try {
-            stored = transactions.write("store " + batch.size() + " events", conn -> insert(conn, batch));
+            stored = outcomes == CommitOutcomes.NONE ? transactions.write(what, conn -> insert(conn, batch))
+                    : switch (transactions.writeOrDoubt(what, conn -> insert(conn, batch))) {
+                        case Transactions.Written.Committed<Stored> committed -> committed.result();
+                        case Transactions.Written.InDoubt<Stored> doubt -> settle(doubt, batch.size());
+                    };
         } catch (StoreException e) {
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
@@ -121,8 +146,68 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** What a batch stored: each append's event, in batch order, and the events that are new, to publish. */
-    private record Stored(List<Event> results, List<Event> added) {
+    /**
+     * Learns whether the batch whose commit got no answer was stored: returns what it stored, or throws
+     * (not stored: the commit's failure; not known in time: {@link UnknownOutcome}). Appends that come
+     * meanwhile wait while the database answers; while it cannot be asked they are refused unattempted, so
+     * certainly not stored, rather than held for a database that is gone.
+     */
+    private Stored settle(Transactions.Written.InDoubt<Stored> doubt, int events) {
+        var cause = doubt.failure().getCause();
+        log.warn("the database did not answer the commit of {} events ({}); asking it whether they were stored",
+                events, cause);
+        long deadline = System.nanoTime() + inDoubtLimit.toNanos();
+        while (true) {
+            var outcome = ask(doubt.result().mark());
+            if (outcome == CommitOutcomes.Outcome.STORED) {
+                log.info("the commit of {} events without an answer was applied: answered as stored", events);
+                return doubt.result();
+            }
+            if (outcome == CommitOutcomes.Outcome.NOT_STORED) {
+                log.info("the commit of {} events without an answer was not applied: refused", events);
+                throw doubt.failure();
+            }
+            if (outcome == null) {
+                refuseWaiting();
+            }
+            if (closing || System.nanoTime() - deadline > 0) {
+                log.warn("could not learn within {}s whether {} events were stored: their senders are told so",
+                        inDoubtLimit.toSeconds(), events);
+                throw new UnknownOutcome("could not learn whether " + events + " events were stored", cause);
+            }
+            try {
+                Thread.sleep(RECHECK_MILLIS);
+            } catch (InterruptedException e) {
+                closing = true;
+            }
+        }
+    }
+
+    /** The outcome the database tells, or null when it cannot be asked now. */
+    private CommitOutcomes.Outcome ask(CommitOutcomes.Mark mark) {
+        try {
+            return outcomes.outcome(mark);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("cannot ask the database about a commit in doubt: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** Refuses every append waiting in the queue, none of which was sent to the database. */
+    private void refuseWaiting() {
+        var waiting = new ArrayList<Pending>();
+        queue.drainTo(waiting);
+        if (!waiting.isEmpty()) {
+            var refused = new StoreException("the database cannot be reached");
+            waiting.forEach(p -> p.done().completeExceptionally(refused));
+        }
+    }
+
+    /**
+     * What a batch stored: each append's event, in batch order, the events that are new, to publish, and the
+     * transaction's mark (null without {@link CommitOutcomes}).
+     */
+    private record Stored(List<Event> results, List<Event> added, CommitOutcomes.Mark mark) {
     }
 
     /**
@@ -131,6 +216,7 @@ final class GroupCommit implements AutoCloseable {
      */
     private Stored insert(Connection conn, List<Pending> batch) throws SQLException {
         var at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS);
+        var mark = outcomes.mark(conn, at);
         var results = new Event[batch.size()];
         var fresh = new ArrayList<Integer>(batch.size());
         var firstWithKey = new HashMap<String, Integer>();
@@ -209,7 +295,7 @@ final class GroupCommit implements AutoCloseable {
         }
         removeDeletedTexts(conn, batch);
         repeats.forEach((i, first) -> results[i] = results[first]);
-        return new Stored(List.of(results), added);
+        return new Stored(List.of(results), added, mark);
     }
 
     /** The event the same user stored earlier with this append's idempotency key, or null. */

@@ -8,6 +8,7 @@ import io.consolechat.server.bus.EventBus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,11 +23,15 @@ final class SqlEventLog implements EventLog {
     private static final int QUEUE_CAPACITY = 10_000;
 
     private final Transactions transactions;
+    private final CommitOutcomes outcomes;
     private final GroupCommit writer;
 
-    SqlEventLog(Transactions transactions, EventBus bus, CommitNotice notice, Clock clock) {
+    /** {@code outcomes} and {@code inDoubtLimit}: see {@link GroupCommit}. */
+    SqlEventLog(Transactions transactions, CommitOutcomes outcomes, Duration inDoubtLimit, EventBus bus,
+                CommitNotice notice, Clock clock) {
         this.transactions = transactions;
-        this.writer = new GroupCommit(transactions, bus, notice, clock, QUEUE_CAPACITY);
+        this.outcomes = outcomes;
+        this.writer = new GroupCommit(transactions, outcomes, inDoubtLimit, bus, notice, clock, QUEUE_CAPACITY);
     }
 
     @Override
@@ -124,6 +129,8 @@ final class SqlEventLog implements EventLog {
     @Override
     public int forgetKeys(Instant before) {
         return transactions.write("forget idempotency keys", conn -> {
+            // And the marks of servers that have committed nothing since: gone, or idle (a next batch marks again).
+            outcomes.forget(conn, before);
             try (var ps = conn.prepareStatement("DELETE FROM post_keys WHERE created_at < ?")) {
                 ps.setLong(1, before.toEpochMilli());
                 return ps.executeUpdate();

@@ -49,23 +49,75 @@ final class Transactions {
 
     /** Runs work in one transaction: committed whole, or rolled back and reported. */
     <T> T write(String what, Work<T> work) {
+        return switch (writeOrDoubt(what, work)) {
+            case Written.Committed<T> committed -> committed.result();
+            case Written.InDoubt<T> doubt -> throw failure(writeFaults, what, (Exception) doubt.failure().getCause());
+        };
+    }
+
+    /** What became of a transaction whose work ran through: committed, or sent to be committed without an answer. */
+    sealed interface Written<T> {
+        record Committed<T>(T result) implements Written<T> {
+        }
+
+        /**
+         * The commit failed: with a database across a network the COMMIT may have reached it and been
+         * applied although its answer was lost. {@code result} is what the work computed, for the caller to
+         * use if it learns that the commit was applied.
+         */
+        record InDoubt<T>(T result, StoreException failure) implements Written<T> {
+        }
+    }
+
+    /**
+     * As {@link #write}, but a failure of the commit itself is returned as {@link Written.InDoubt} rather than
+     * thrown, for a caller that can find out what became of it; it is not counted as a fault here, the caller
+     * knows better. A failure before the commit was sent is thrown: nothing was committed then.
+     */
+    <T> Written<T> writeOrDoubt(String what, Work<T> work) {
         Connection conn;
         try {
             conn = dataSource.getConnection();
         } catch (SQLException e) {
             throw failure(writeFaults, what, e);
         }
+        T result;
         try {
             conn.setAutoCommit(false);
-            var result = work.run(conn);
-            conn.commit();
-            conn.setAutoCommit(true);
-            conn.close();
-            writeFaults.succeeded();
-            return result;
+            result = work.run(conn);
         } catch (SQLException | RuntimeException e) {
             abandon(conn, e);
             throw failure(writeFaults, what, e);
+        }
+        try {
+            conn.commit();
+        } catch (SQLException | RuntimeException e) {
+            abandon(conn, e);
+            return new Written.InDoubt<>(result, new StoreException("could not " + what, e));
+        }
+        release(conn);
+        writeFaults.succeeded();
+        return new Written.Committed<>(result);
+    }
+
+    /**
+     * Returns a connection after its commit. A failure now cannot undo the commit, so it must not turn into
+     * a failed write (the caller would answer "not stored" for what is stored); the connection is dropped.
+     */
+    private void release(Connection conn) {
+        try {
+            conn.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                discard.discard(conn);
+            } catch (RuntimeException ignored) {
+                // It is closed below either way.
+            }
+        }
+        try {
+            conn.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // Committed; the pool replaces a connection it cannot take back.
         }
     }
 
