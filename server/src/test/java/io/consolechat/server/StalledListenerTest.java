@@ -201,9 +201,12 @@ class StalledListenerTest {
             var sender = api.login("sender", null);
             var listener = api.login("listener", null);
             var sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            var posted = new java.util.concurrent.ConcurrentLinkedQueue<Long>();
             var posting = workers.submit(() -> {
                 while (sending.get()) {
-                    assertThat(api.sendText("flow", sender, "tick").status()).isEqualTo(201);
+                    var reply = api.sendText("flow", sender, "tick");
+                    assertThat(reply.status()).isEqualTo(201);
+                    posted.add(reply.json().path("seq").asLong());
                 }
                 return null;
             });
@@ -228,12 +231,29 @@ class StalledListenerTest {
                         .isEqualTo(seqs.getLast());
                 System.out.printf("timeout while live: %d events, end line at %d%n", seqs.size(), seqs.getLast());
 
-                // Resuming from that cursor starts at the next event: nothing was skipped.
+                // Resuming from that cursor gives exactly the messages posted after it: nothing was skipped. The
+                // last post may have been answered before or after the stream ended, so one more is posted.
+                var last = api.sendText("flow", sender, "after");
+                assertThat(last.status()).isEqualTo(201);
+                posted.add(last.json().path("seq").asLong());
+                var expected = posted.stream().filter(seq -> seq > seqs.getLast()).sorted().toList();
                 try (var resumed = RawStream.open(server, "/room/flow?timeout=0&since=" + seqs.getLast(), listener,
                         65536)) {
                     assertThat(resumed.readHead(10_000)).isEqualTo(200);
-                    var first = json.mapper().readTree(resumed.nextLine(10_000));
-                    assertThat(first.path("seq").asLong()).isEqualTo(seqs.getLast() + 1);
+                    var resumedEvents = new ArrayList<JsonNode>();
+                    for (line = resumed.nextLine(10_000); line != null; line = resumed.nextLine(10_000)) {
+                        var item = json.mapper().readTree(line);
+                        if (item.has("seq")) {
+                            resumedEvents.add(item);
+                        }
+                    }
+                    assertThat(resumedEvents).as("events after the cursor").isNotEmpty();
+                    assertThat(resumedEvents.getFirst().path("seq").asLong()).as("the first event resumed")
+                            .isEqualTo(seqs.getLast() + 1);
+                    // Presence events of the listener may come between; the messages are exactly those posted.
+                    assertThat(resumedEvents.stream().filter(e -> e.path("type").asText().equals("message"))
+                            .map(e -> e.path("seq").asLong()).toList())
+                            .as("the messages after the cursor").isEqualTo(expected);
                 }
             }
         }
