@@ -5,9 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.consolechat.protocol.ErrorCode;
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.error.Refused;
+import io.consolechat.server.store.BucketTime;
 import io.consolechat.server.store.RateBuckets;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,7 @@ public final class RateLimit {
 
     private final Rate rate;
     private final String what;
-    private final TimeMeter time;
+    private final BucketTime time;
     private final Cache<String, Bucket> buckets;
     /** Names this limit's rows among the shared buckets, with its rate, so that servers with another rate use others. */
     private final String sharedPrefix;
@@ -40,7 +40,7 @@ public final class RateLimit {
     RateLimit(String name, Rate rate, String what, Optional<RateBuckets> shared, Clock clock) {
         this.rate = rate;
         this.what = what;
-        this.time = new ClockTime(clock);
+        this.time = new BucketTime(clock);
         long refillsToFull = (rate.burst() + rate.refill() - 1) / rate.refill();
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(MAX_KEYS)
@@ -89,19 +89,5 @@ public final class RateLimit {
                 .addLimit(limit -> limit.capacity(rate.burst()).refillGreedy(rate.refill(), rate.period()))
                 .withCustomTimePrecision(time)
                 .build();
-    }
-
-    /** Bucket time from the server's clock, so tests can move it. */
-    private record ClockTime(Clock clock) implements TimeMeter {
-        @Override
-        public long currentTimeNanos() {
-            var now = clock.instant();
-            return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
-        }
     }
 }

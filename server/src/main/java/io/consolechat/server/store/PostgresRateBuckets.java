@@ -3,14 +3,12 @@ package io.consolechat.server.store;
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.error.StoreException;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -31,7 +29,7 @@ final class PostgresRateBuckets implements RateBuckets {
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("rate_buckets")
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
-                .clientClock(new ClockTime(clock))
+                .clientClock(new BucketTime(clock))
                 .build();
     }
 
@@ -67,19 +65,5 @@ final class PostgresRateBuckets implements RateBuckets {
         return BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(rate.burst()).refillGreedy(rate.refill(), rate.period()))
                 .build();
-    }
-
-    /** Bucket time from the server's clock, as the buckets in memory have it. */
-    private record ClockTime(Clock clock) implements TimeMeter {
-        @Override
-        public long currentTimeNanos() {
-            var now = clock.instant();
-            return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
-        }
     }
 }
