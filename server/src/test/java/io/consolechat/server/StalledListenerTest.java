@@ -201,7 +201,7 @@ class StalledListenerTest {
             var sender = api.login("sender", null);
             var listener = api.login("listener", null);
             var sending = new java.util.concurrent.atomic.AtomicBoolean(true);
-            var posted = new java.util.concurrent.ConcurrentLinkedQueue<Long>();
+            var posted = new ConcurrentLinkedQueue<Long>();
             var posting = workers.submit(() -> {
                 while (sending.get()) {
                     var reply = api.sendText("flow", sender, "tick");
