@@ -16,6 +16,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * the size limit of request line and headers.
  */
 public final class HttpConnector {
+    private static final int ACCEPT_QUEUE = 1024;
+
     private final ServerConfig.Network network;
     private final Tls tls;
 
@@ -57,6 +59,11 @@ public final class HttpConnector {
         connector.setHost(network.host);
         connector.setPort(network.port);
         connector.setIdleTimeout(network.idleTimeout.toMillis());
+        // Connections the kernel has completed but Jetty has not yet accepted wait here. Java's default of 50
+        // overflows when a few hundred clients connect at once (streams reconnecting after a restart), and
+        // the kernel then drops the next SYNs: those clients, and a health check among them, retry only
+        // after a second. The kernel caps this at net.core.somaxconn.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.addBean(new HeaderDeadline(network.headerTimeout, connector.getScheduler()));
         return connector;
     }
