@@ -213,11 +213,7 @@ public final class ChatApi {
         var user = auth.requireForStream(ctx);
         var request = stream.parse(ctx, Requests.room(ctx));
         var slot = guards.openStream(ctx, user);
-        try {
-            stream.serve(ctx, request, user);
-        } finally {
-            slot.close();
-        }
+        stream.serve(ctx, request, user, slot::close);
     }
 
     private void streamConversation(Context ctx) throws InterruptedException {
@@ -225,22 +221,15 @@ public final class ChatApi {
         var other = ctx.pathParam("user");
         var request = stream.parse(ctx, Conversations.conversation(user.user().name(), other));
         var slot = guards.openStream(ctx, user);
-        try {
-            stream.serve(ctx, request, user, backlog -> conversations.listen(user, other, backlog));
-        } finally {
-            slot.close();
-        }
+        stream.serve(ctx, request, user, (backlog, signal) -> conversations.listen(user, other, backlog, signal),
+                slot::close);
     }
 
     /** One stream slot for the whole stream, however many rooms it follows. */
     private void streamCombined(Context ctx, CombinedStream.Request request) throws InterruptedException {
         var user = auth.requireForStream(ctx);
         var slot = guards.openStream(ctx, user);
-        try {
-            combined.serve(ctx, request, user);
-        } finally {
-            slot.close();
-        }
+        combined.serve(ctx, request, user, slot::close);
     }
 
     private void streamTicket(Context ctx) {

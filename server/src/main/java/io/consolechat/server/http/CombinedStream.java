@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The streams that follow more than one room's sequence: {@code GET /stream} (several rooms, and the personal
  * stream with {@code me}) and {@code GET /me/events} (the personal stream alone). Each room is a {@link Feed}
  * of its own, exactly as a room stream would open it (presence included); all of them, and the personal
- * feed, poke one {@link StreamSignal}, which is all the writer waits on: one thread per stream, not per room.
+ * feed, poke one {@link StreamSignal}, which makes the stream take a turn: no thread per room, and none per
+ * stream between turns.
  */
 final class CombinedStream {
     private static final Logger log = LoggerFactory.getLogger(CombinedStream.class);
@@ -100,22 +101,28 @@ final class CombinedStream {
         return new Request(Map.of(), backlog, timeout, format, false);
     }
 
-    void serve(Context ctx, Request request, Session user) throws InterruptedException {
+    /**
+     * Serves the stream; {@code done} runs once it has ended, now or, for a live stream, later. The backlogs
+     * are written on the request's thread; then, unless the stream ends at once, it goes on as a
+     * {@link LiveStream}, the request's thread returns, and the response completes when the stream ends.
+     */
+    void serve(Context ctx, Request request, Session user, Runnable done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
-        var out = writers.open(ctx);
         var signal = new StreamSignal();
-        var feeds = new LinkedHashMap<String, Feed>();
+        var sources = new Sources();
         var cursors = new Cursors();
         if (request.personal() instanceof Backlog.Since since) {
             cursors.personal = since.seq();
         }
-        PersonalFeed mine = null;
+        StreamWriter out = null;
+        boolean live = false;
         try {
+            out = writers.open(ctx);
             for (var room : request.rooms().entrySet()) {
-                feeds.put(room.getKey(), rooms.listen(room.getKey(), user, room.getValue(), signal));
+                sources.feeds.put(room.getKey(), rooms.listen(room.getKey(), user, room.getValue(), signal));
             }
             if (request.personal() != null) {
-                mine = switch (request.personal()) {
+                sources.mine = switch (request.personal()) {
                     case Backlog.Since since -> personal.listen(user.user(), since.seq(), 0, signal);
                     case Backlog.Recent recent -> personal.listen(user.user(), null, recent.count(), signal);
                 };
@@ -124,18 +131,80 @@ final class CombinedStream {
             ctx.res().setContentType(request.format().contentType());
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            feeds.forEach((room, feed) -> cursors.rooms.put(room, feed.lastSeq()));
-            write(out, request.format(), feeds, mine, signal, deadline, cursors);
-            out.addLast(request.format().line(end(request, cursors)));
+            sources.feeds.forEach((room, feed) -> cursors.rooms.put(room, feed.lastSeq()));
+            if (writeBacklogs(out, request.format(), sources, cursors) && System.nanoTime() - deadline < 0) {
+                goLive(ctx, request, out, sources, signal, cursors, deadline, done);
+                live = true;
+            } else {
+                end(ctx, out, request, cursors);
+            }
+        } finally {
+            if (!live) {
+                close(sources, out, done);
+            }
+        }
+    }
+
+    /** What one stream follows: a feed per room, and the personal feed ({@code null} for none). */
+    private static final class Sources {
+        final Map<String, Feed> feeds = new LinkedHashMap<>();
+        PersonalFeed mine;
+    }
+
+    /**
+     * From here a {@link LiveStream} takes a turn whenever a feed pokes the signal, and writes what every
+     * feed holds, until the deadline, until one feed ends (the user left a room, fell too far behind,
+     * shutdown), or until the writer's cap is reached or its connection fails: the end line then tells where
+     * to resume.
+     */
+    private void goLive(Context ctx, Request request, StreamWriter out, Sources sources, StreamSignal signal,
+                        Cursors cursors, long deadline, Runnable done) {
+        out.open();
+        var format = request.format();
+        var stream = writers.live(out, deadline, format.line(new StreamItem.Keepalive()), new LiveStream.Source() {
+            @Override
+            public boolean writeWaiting() {
+                return writeArrived(out, format, sources, cursors);
+            }
+
+            @Override
+            public void writeEnd() {
+                end(ctx, out, request, cursors);
+            }
+
+            @Override
+            public void release() {
+                close(sources, out, done);
+            }
+        });
+        out.onBroken(stream::wake);
+        signal.onPoke(stream::wake);
+        stream.takeOver(ctx);
+    }
+
+    /** Queues the end line with every cursor and completes the response once everything is written. */
+    private void end(Context ctx, StreamWriter out, Request request, Cursors cursors) {
+        out.addLast(request.format().line(end(request, cursors)));
+        try {
             writers.finish(ctx, out);
         } catch (IOException e) {
-            log.debug("stream of {} rooms ended early: {}", feeds.size(), e.toString());
-        } finally {
-            feeds.values().forEach(Feed::close);
-            if (mine != null) {
-                mine.close();
+            log.debug("stream of {} rooms ended early: {}", request.rooms().size(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void close(Sources sources, StreamWriter out, Runnable done) {
+        try {
+            sources.feeds.values().forEach(Feed::close);
+            if (sources.mine != null) {
+                sources.mine.close();
             }
-            writers.close(out);
+        } finally {
+            if (out != null) {
+                writers.close(out);
+            }
+            done.run();
         }
     }
 
@@ -153,93 +222,79 @@ final class CombinedStream {
                 request.personal() == null ? null : cursors.personal);
     }
 
-    /**
-     * Writes every feed's backlog, then whatever arrives in any of them, until the deadline, until one feed
-     * ends (the user left a room, fell too far behind, shutdown), or until the writer's cap is reached or its
-     * connection fails: the end line then tells where to resume.
-     */
-    private void write(StreamWriter out, StreamFormat format, Map<String, Feed> feeds, PersonalFeed mine,
-                       StreamSignal signal, long deadline, Cursors cursors) throws InterruptedException {
-        for (var entry : feeds.entrySet()) {
+    /** Writes every feed's backlog; false when the writer's cap or a failed connection stopped it. */
+    private boolean writeBacklogs(StreamWriter out, StreamFormat format, Sources sources, Cursors cursors)
+            throws InterruptedException {
+        for (var entry : sources.feeds.entrySet()) {
             var feed = entry.getValue();
             while (!feed.live()) {
                 var page = writers.nextBacklogPage(feed, format);
                 for (int i = 0; i < page.events().size(); i++) {
                     if (!writers.addWhenRoom(out, page.lines().get(i))) {
-                        return;
+                        return false;
                     }
                     cursors.rooms.put(entry.getKey(), page.events().get(i).seq());
                 }
                 cursors.rooms.put(entry.getKey(), feed.lastSeq());
                 if (!writers.awaitWritten(out)) {
-                    return;
+                    return false;
                 }
             }
         }
+        var mine = sources.mine;
         while (mine != null && !mine.live()) {
             for (var item : mine.next()) {
                 if (!writers.addWhenRoom(out, format.line(item))) {
-                    return;
+                    return false;
                 }
                 cursors.personal = item.id();
             }
             cursors.personal = mine.lastId();
             if (!writers.awaitWritten(out)) {
-                return;
+                return false;
             }
         }
         if (mine != null) {
             cursors.personal = mine.lastId();
         }
-        out.open();
-        long keepaliveNanos = writers.keepalive().toNanos();
-        long nextKeepalive = System.nanoTime() + keepaliveNanos;
-        while (System.nanoTime() < deadline && !out.broken()) {
-            // Cleared before polling: a delivery after a feed was polled leaves the signal set.
-            signal.clear();
-            boolean ended = false;
-            boolean wrote = false;
-            for (var entry : feeds.entrySet()) {
-                var feed = entry.getValue();
-                var events = feed.next(0);
-                if (events == null) {
-                    ended = true;
-                } else if (!events.isEmpty()) {
-                    if (!sendEvents(out, format, entry.getKey(), feed, events, cursors)) {
-                        return;
-                    }
-                    wrote = true;
+        return true;
+    }
+
+    /**
+     * Writes what arrived in any feed since the last turn; false once a feed has ended, or the writer's cap
+     * stopped a line (the cursors are at the last line queued).
+     */
+    private boolean writeArrived(StreamWriter out, StreamFormat format, Sources sources, Cursors cursors) {
+        boolean ended = false;
+        boolean wrote = false;
+        for (var entry : sources.feeds.entrySet()) {
+            var feed = entry.getValue();
+            var events = feed.next();
+            if (events == null) {
+                ended = true;
+            } else if (!events.isEmpty()) {
+                if (!sendEvents(out, format, entry.getKey(), feed, events, cursors)) {
+                    return false;
                 }
-            }
-            if (mine != null) {
-                var items = mine.next();
-                if (items == null) {
-                    ended = true;
-                } else if (!items.isEmpty()) {
-                    if (!sendPersonal(out, format, mine, items, cursors)) {
-                        return;
-                    }
-                    wrote = true;
-                }
-            }
-            if (wrote) {
-                out.flush();
-                nextKeepalive = System.nanoTime() + keepaliveNanos;
-            }
-            if (ended) {
-                return;
-            }
-            if (!wrote) {
-                signal.await(Math.min(deadline, nextKeepalive));
-                if (System.nanoTime() >= nextKeepalive) {
-                    if (!out.add(format.line(new StreamItem.Keepalive()))) {
-                        return;
-                    }
-                    out.flush();
-                    nextKeepalive = System.nanoTime() + keepaliveNanos;
-                }
+                wrote = true;
             }
         }
+        var mine = sources.mine;
+        if (mine != null) {
+            var items = mine.next();
+            if (items == null) {
+                ended = true;
+            } else if (!items.isEmpty()) {
+                if (!sendPersonal(out, format, mine, items, cursors)) {
+                    return false;
+                }
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            out.flush();
+        }
+        return !ended;
     }
 
     /** Queues the events' lines; false when the writer's cap stopped them (the cursor is at the last queued). */

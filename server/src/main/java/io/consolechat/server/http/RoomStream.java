@@ -7,10 +7,10 @@ import io.consolechat.server.auth.Session;
 import io.consolechat.server.room.Backlog;
 import io.consolechat.server.room.Feed;
 import io.consolechat.server.room.RoomService;
+import io.consolechat.server.room.StreamSignal;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,40 +55,52 @@ final class RoomStream {
         return new Request(room, timeout, backlog, format);
     }
 
-    void serve(Context ctx, Request request, Session user) throws InterruptedException {
-        serve(ctx, request, user, backlog -> rooms.listen(request.room(), user, backlog));
+    /** Serves the room's stream; {@code done} runs once it has ended, now or, for a live stream, later. */
+    void serve(Context ctx, Request request, Session user, Runnable done) throws InterruptedException {
+        serve(ctx, request, user, (backlog, signal) -> rooms.listen(request.room(), user, backlog, signal), done);
     }
 
-    /** As above, with the feed opened by {@code open} (a direct conversation checks who may read it). */
-    void serve(Context ctx, Request request, Session user, Function<Backlog, Feed> open) throws InterruptedException {
+    /**
+     * As above, with the feed opened by {@code open} (a direct conversation checks who may read it). The
+     * backlog is written on the request's thread; then, unless the stream ends at once, it goes on as a
+     * {@link LiveStream}, the request's thread returns, and the response completes when the stream ends.
+     */
+    void serve(Context ctx, Request request, Session user, BiFunction<Backlog, StreamSignal, Feed> open,
+               Runnable done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.timeoutSeconds());
-        var out = writers.open(ctx);
-        try (var feed = open.apply(request.backlog())) {
+        var signal = new StreamSignal();
+        StreamWriter out = null;
+        Feed feed = null;
+        boolean live = false;
+        try {
+            out = writers.open(ctx);
+            feed = open.apply(request.backlog(), signal);
             ctx.status(200);
             ctx.res().setContentType(request.format().contentType());
             ctx.res().setHeader("Cache-Control", "no-cache");
             // Tells nginx and similar proxies not to buffer the stream.
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            long cursor = write(out, request.format(), feed, deadline);
-            out.addLast(request.format().line(new StreamItem.End(cursor)));
-            writers.finish(ctx, out);
-        } catch (IOException e) {
-            // The client went away: nobody is left to tell.
-            log.debug("stream on {} ended early: {}", request.room(), e.toString());
+            long cursor = writeBacklog(out, request.format(), feed);
+            if (feed.live() && !out.broken() && !out.overflowed() && System.nanoTime() - deadline < 0) {
+                goLive(ctx, request.format(), out, feed, signal, deadline, done);
+                live = true;
+            } else {
+                end(ctx, out, request.format(), cursor);
+            }
         } finally {
-            writers.close(out);
+            if (!live) {
+                close(feed, out, done);
+            }
         }
     }
 
     /**
-     * Writes the feed's events until the deadline, the feed's end, the writer's cap or a failed connection,
-     * with keepalives in quiet times; returns the cursor after the last event written.
+     * Writes the backlog, whatever the timeout, a page at a time, each read once the one before is written,
+     * and each line queued once the writes leave room for it under the cap; returns the cursor after the last
+     * event queued.
      */
-    private long write(StreamWriter out, StreamFormat format, Feed feed, long deadline) throws InterruptedException {
-        long keepaliveNanos = writers.keepalive().toNanos();
+    private long writeBacklog(StreamWriter out, StreamFormat format, Feed feed) throws InterruptedException {
         long cursor = feed.lastSeq();
-        // The backlog goes out whatever the timeout, a page at a time, each read once the one before is
-        // written, and each line queued once the writes leave room for it under the cap.
         while (!feed.live()) {
             var page = writers.nextBacklogPage(feed, format);
             for (int i = 0; i < page.events().size(); i++) {
@@ -102,13 +114,18 @@ final class RoomStream {
                 return cursor;
             }
         }
-        // Then the head, if no backlog carried it, so that the client knows the stream is open. Until here a
+        return cursor;
+    }
+
+    /**
+     * From here the fan-out writes each next event itself, and a {@link LiveStream} does the rest (a gap to read
+     * from the log, events that came while it wrote, the keepalive, the end) in turns, woken by the feed.
+     */
+    private void goLive(Context ctx, StreamFormat format, StreamWriter out, Feed feed, StreamSignal signal,
+                       long deadline, Runnable done) {
+        // The head, if no backlog carried it, so that the client knows the stream is open. Until here a
         // failing read can still be answered with a 503.
         out.open();
-        // A failed connection ends the feed at once, rather than at the next line it would write.
-        out.onBroken(feed::end);
-        // Live: the fan-out writes each next event itself; this thread wakes only for what it left behind (a gap
-        // to read from the log, events that came while this thread wrote), the keepalive, and the end.
         var sink = new Feed.Sink() {
             @Override
             public boolean write(Event event) {
@@ -120,22 +137,54 @@ final class RoomStream {
                 out.flush();
             }
         };
+        var stream = writers.live(out, deadline, format.line(new StreamItem.Keepalive()), new LiveStream.Source() {
+            @Override
+            public boolean writeWaiting() {
+                return feed.pump(sink);
+            }
+
+            @Override
+            public void writeEnd() {
+                feed.stopLive();
+                end(ctx, out, format, feed.lastSeq());
+            }
+
+            @Override
+            public void release() {
+                feed.stopLive();
+                close(feed, out, done);
+            }
+        });
+        // A failed connection ends the feed at once, rather than at the next line it would write.
+        out.onBroken(feed::end);
         feed.writeLive(sink);
+        signal.onPoke(stream::wake);
+        stream.takeOver(ctx);
+    }
+
+    /** Queues the end line with the cursor and completes the response once everything is written. */
+    private void end(Context ctx, StreamWriter out, StreamFormat format, long cursor) {
+        out.addLast(format.line(new StreamItem.End(cursor)));
         try {
-            while (System.nanoTime() < deadline && !out.broken()) {
-                if (!feed.pump(Math.min(deadline, out.lastQueued() + keepaliveNanos), sink)) {
-                    break;
-                }
-                if (System.nanoTime() - out.lastQueued() >= keepaliveNanos) {
-                    if (!out.add(format.line(new StreamItem.Keepalive()))) {
-                        break;
-                    }
-                    out.flush();
-                }
+            writers.finish(ctx, out);
+        } catch (IOException e) {
+            // The client went away: nobody is left to tell.
+            log.debug("stream ended early: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void close(Feed feed, StreamWriter out, Runnable done) {
+        try {
+            if (feed != null) {
+                feed.close();
             }
         } finally {
-            feed.stopLive();
+            if (out != null) {
+                writers.close(out);
+            }
+            done.run();
         }
-        return feed.lastSeq();
     }
 }

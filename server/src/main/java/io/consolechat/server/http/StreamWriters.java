@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -22,9 +23,10 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
 
 /**
- * Makes the {@link StreamWriter} of each stream, with the stream limits of the configuration, and keeps one
- * timer for all of them: it aborts writes that have not completed within the write timeout. No thread per
- * stream waits for that.
+ * Makes the {@link StreamWriter} of each stream, with the stream limits of the configuration, and the
+ * {@link LiveStream} that runs it once its backlog is written. One timer serves all of them: it aborts writes
+ * that have not completed within the write timeout, and wakes live streams for their keepalives and
+ * timeouts. No thread per stream waits for either.
  */
 public final class StreamWriters implements AutoCloseable {
     /** When bytes will be free again is not known; a few seconds is a fair pause before trying again. */
@@ -33,7 +35,10 @@ public final class StreamWriters implements AutoCloseable {
     private final ServerConfig.Streams config;
     private final StreamBudget budget;
     private final Set<StreamWriter> open = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor timer;
+    /** The turns of live streams: a virtual thread each, only while a stream has something to do. */
+    private final ExecutorService turns = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("stream-turn").factory());
     private volatile boolean stopping;
     /**
      * Backlog pages read from the store at once. Streams run on virtual threads, which share as many carrier
@@ -46,8 +51,9 @@ public final class StreamWriters implements AutoCloseable {
     public StreamWriters(ServerConfig.Streams config) {
         this.config = config;
         this.budget = new StreamBudget(config.totalBytes);
-        this.timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("stream-timer").daemon(true).factory());
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("stream-timer").daemon(true).factory());
+        // A stream that ends takes its pending wake-up out of the queue rather than leaving it there until due.
+        timer.setRemoveOnCancelPolicy(true);
         long sweep = Math.max(10, Math.min(1000, config.writeTimeout.toMillis() / 4));
         timer.scheduleWithFixedDelay(this::abortStuckWrites, sweep, sweep, TimeUnit.MILLISECONDS);
     }
@@ -57,9 +63,13 @@ public final class StreamWriters implements AutoCloseable {
         return config.keepalive;
     }
 
-    /** The shared timer, for the streams' keepalives and timeouts. */
-    ScheduledExecutorService timer() {
-        return timer;
+    /**
+     * Runs {@code out}'s stream from now on, in turns (see {@link LiveStream}), until {@code deadlineNanos}
+     * or until {@code source} ends it; {@code keepalive} is written whenever the stream has been quiet for the
+     * keepalive interval. The caller wakes the stream once it is set up.
+     */
+    LiveStream live(StreamWriter out, long deadlineNanos, StreamLine keepalive, LiveStream.Source source) {
+        return new LiveStream(out, source, deadlineNanos, config.keepalive.toNanos(), keepalive, turns, timer);
     }
 
     /**
@@ -107,7 +117,7 @@ public final class StreamWriters implements AutoCloseable {
     BacklogPage nextBacklogPage(Feed feed, StreamFormat format) throws InterruptedException {
         backlogReads.acquire();
         try {
-            var events = feed.next(0);
+            var events = feed.next();
             var lines = new ArrayList<StreamLine>(events.size());
             for (var event : events) {
                 lines.add(format.line(event));
@@ -167,5 +177,6 @@ public final class StreamWriters implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        turns.shutdown();
     }
 }

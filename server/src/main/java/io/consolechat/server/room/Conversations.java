@@ -77,9 +77,9 @@ public final class Conversations {
     }
 
     /** Opens the caller's conversation with {@code other}, as a room stream. */
-    public Feed listen(Session user, String other, Backlog backlog) {
+    public Feed listen(Session user, String other, Backlog backlog, StreamSignal signal) {
         var them = existing(other);
-        return rooms.listen(conversation(user.user().name(), them.name()), user, backlog);
+        return rooms.listen(conversation(user.user().name(), them.name()), user, backlog, signal);
     }
 
     /**

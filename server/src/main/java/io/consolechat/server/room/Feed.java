@@ -41,16 +41,15 @@ public final class Feed implements AutoCloseable {
     }
 
     /**
-     * The next events, in sequence order: the backlog first, one page per call without waiting, then
-     * whatever the room delivered, waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value)
-     * for some. Empty when there was nothing to hand out; null once the subscription has ended (the user
-     * left, the reader fell too far behind, shutdown) and is drained.
+     * The next events, in sequence order, without waiting: the backlog first, one page per call, then
+     * whatever the room delivered. Empty when there was nothing to hand out; null once the subscription has
+     * ended (the user left, the reader fell too far behind, shutdown) and is drained.
      */
-    public List<Event> next(long deadlineNanos) throws InterruptedException {
+    public List<Event> next() {
         if (backlog != null) {
             return readBacklog();
         }
-        var event = subscription.take(deadlineNanos);
+        var event = subscription.poll();
         if (event == null) {
             if (subscription.closed() == Subscription.Closed.NOT) {
                 return List.of();
@@ -125,7 +124,7 @@ public final class Feed implements AutoCloseable {
     /**
      * Once {@link #live()}: from now on the fan-out writes each event that is next in sequence to {@code sink}
      * itself, on its own thread, so a live stream that keeps up costs no thread hand-off. The rest (an event
-     * beyond the next expected one, or events arriving while this stream's thread writes) waits in the buffer
+     * beyond the next expected one, or events arriving while the stream's turn writes) waits in the buffer
      * for {@link #pump}. If {@code sink} refuses an event, the feed ends as if it overflowed.
      */
     public void writeLive(Sink sink) {
@@ -154,12 +153,12 @@ public final class Feed implements AutoCloseable {
     }
 
     /**
-     * For a feed that {@link #writeLive writes live}: waits until {@code deadlineNanos} for events the fan-out
-     * left in the buffer, and writes them to {@code sink} in sequence, reading a gap's events from the log
-     * first. False once the feed has ended (closed and drained) or {@code sink} refused an event.
+     * For a feed that {@link #writeLive writes live}: writes the events the fan-out left in the buffer to
+     * {@code sink} in sequence, reading a gap's events from the log first, without waiting for more. False
+     * once the feed has ended (closed and drained) or {@code sink} refused an event.
      */
-    public boolean pump(long deadlineNanos, Sink sink) throws InterruptedException {
-        var event = subscription.takeToWrite(deadlineNanos);
+    public boolean pump(Sink sink) {
+        var event = subscription.pollToWrite();
         if (event == null) {
             if (subscription.closed() == Subscription.Closed.NOT) {
                 return true;

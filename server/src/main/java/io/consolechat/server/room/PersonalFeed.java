@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * is read, hands out the backlog a page at a time, then the live items; an item at or below the last id
  * handed out is dropped (the overlap), and one beyond the next expected id makes it read the missing ones
  * from the log first. Its buffer is bounded: a reader that falls too far behind is ended, and resumes with
- * {@code since}. It never blocks: the stream waits on its {@link StreamSignal}.
+ * {@code since}. It never blocks: an arrival pokes its {@link StreamSignal}, and the stream takes a turn.
  */
 public final class PersonalFeed implements AutoCloseable {
     private final PersonalLog log;

@@ -104,8 +104,8 @@ public final class RoomService implements AutoCloseable {
     }
 
     /**
-     * As {@link #listen(String, Session, Backlog)}, and every delivery pokes {@code signal} (if not null): one
-     * stream that follows several rooms waits on that one signal, not on each room.
+     * As {@link #listen(String, Session, Backlog)}, and {@code signal} (if not null) is poked whenever the feed
+     * has something for the stream's next turn: an event the fan-out did not write itself, or its end.
      */
     public Feed listen(String room, Session user, Backlog backlog, StreamSignal signal) {
         if (closing) {
@@ -115,7 +115,7 @@ public final class RoomService implements AutoCloseable {
         creation.check(room, user.user());
         var subscription = new Subscription(room, user, bufferCapacity);
         if (signal != null) {
-            subscription.alsoWake(signal);
+            subscription.wake(signal);
         }
         streams.add(subscription);
         var registration = bus.subscribe(room, subscription);

@@ -1,51 +1,24 @@
 package io.consolechat.server.room;
 
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-
 /**
- * The one wake-up of a stream that follows several sources (rooms, the personal stream): each source pokes
- * it when something arrives, and the stream's writer, after polling every source, waits on it alone. No
- * thread per source. A poke that comes between the poll and the wait is kept, so nothing is slept through.
+ * The one wake-up of a live stream, whatever it follows (a room, several rooms, the personal stream): each
+ * source pokes it when it has something the fan-out did not write itself (events left in its buffer, a gap,
+ * its end), and the poke runs the stream's wake-up action. No thread waits for it: a live stream that has
+ * nothing to do holds no thread at all.
  */
 public final class StreamSignal {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition poked = lock.newCondition();
-    private boolean pending;
+    private volatile Runnable wake = () -> { };
 
+    /** Called by the sources; runs the wake-up action, which must not block. */
     void poke() {
-        lock.lock();
-        try {
-            pending = true;
-            poked.signal();
-        } finally {
-            lock.unlock();
-        }
+        wake.run();
     }
 
-    /** Forgets earlier pokes; call before polling the sources. */
-    public void clear() {
-        lock.lock();
-        try {
-            pending = false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits for a poke since the last {@link #clear}, until {@code deadlineNanos} (a {@link System#nanoTime()}). */
-    public void await(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            while (!pending) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                poked.awaitNanos(left);
-            }
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * From now on every poke runs {@code action}. Pokes before this are not kept: the stream looks at every
+     * source once after setting it.
+     */
+    public void onPoke(Runnable action) {
+        this.wake = action;
     }
 }

@@ -5,7 +5,6 @@ import io.consolechat.server.auth.Session;
 import io.consolechat.server.bus.EventBus;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,14 +33,13 @@ final class Subscription implements EventBus.Subscriber {
     private final int capacity;
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private Closed closed = Closed.NOT;
     /** The last seq the stream is owed once closed (see {@link #close(Closed, long)}); 0 when none is. */
     private long endsAt;
     private Direct direct;
-    /** The stream's own thread is writing what it took from the buffer: deliveries wait in the buffer. */
+    /** The stream's turn is writing what it took from the buffer: deliveries wait in the buffer. */
     private boolean busy;
-    /** Woken as well on every change, when one stream follows several rooms; null otherwise. */
+    /** Poked when an event is buffered and on closing, so that the stream takes a turn; null for none. */
     private volatile StreamSignal signal;
 
     Subscription(String room, Session session, int capacity) {
@@ -59,8 +57,8 @@ final class Subscription implements EventBus.Subscriber {
         return session;
     }
 
-    /** Pokes {@code signal} on every delivery and on closing, besides waking {@link #take}. */
-    void alsoWake(StreamSignal signal) {
+    /** Pokes {@code signal} whenever an event is buffered, and on closing. */
+    void wake(StreamSignal signal) {
         this.signal = signal;
     }
 
@@ -79,7 +77,7 @@ final class Subscription implements EventBus.Subscriber {
 
     /**
      * Called by the bus. While the stream is live and keeps up, the events are written by the calling thread
-     * and the stream's own thread is not woken; the rest waits in the buffer for it.
+     * and the stream is not woken; the rest waits in the buffer for the stream's next turn.
      */
     @Override
     public void deliverAll(List<Event> events) {
@@ -104,9 +102,6 @@ final class Subscription implements EventBus.Subscriber {
             if (written) {
                 direct.flush();
             }
-            if (buffered) {
-                changed.signal();
-            }
         } finally {
             lock.unlock();
         }
@@ -116,8 +111,8 @@ final class Subscription implements EventBus.Subscriber {
     }
 
     /**
-     * From now on deliveries go to {@code direct} while the buffer is empty and the stream's thread is not
-     * writing; others are buffered for that thread ({@link #takeToWrite}). Null stops it; once this returns,
+     * From now on deliveries go to {@code direct} while the buffer is empty and the stream's turn is not
+     * writing; others are buffered for its turn ({@link #pollToWrite}). Null stops it; once this returns,
      * no direct delivery is under way.
      */
     void direct(Direct direct) {
@@ -130,21 +125,10 @@ final class Subscription implements EventBus.Subscriber {
     }
 
     /**
-     * As {@link #take}, for a direct subscription: a buffered event, after which the stream's thread counts as
-     * writing until {@link #pollToWrite} finds the buffer empty.
+     * For a direct subscription: the next buffered event, after which the stream's turn counts as writing
+     * (deliveries wait in the buffer behind it) until this finds the buffer empty; the fan-out may then write
+     * directly again.
      */
-    Event takeToWrite(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            var event = take(deadlineNanos);
-            busy = event != null;
-            return event;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The next buffered event; when there is none, the fan-out may write directly again. */
     Event pollToWrite() {
         lock.lock();
         try {
@@ -172,31 +156,10 @@ final class Subscription implements EventBus.Subscriber {
                 closed = reason;
                 this.endsAt = endsAt;
             }
-            changed.signal();
         } finally {
             lock.unlock();
         }
         pokeSignal();
-    }
-
-    /**
-     * The next event, waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value); null when the
-     * deadline passed or the subscription is closed and drained.
-     */
-    Event take(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            while (buffer.isEmpty() && closed == Closed.NOT) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                changed.awaitNanos(left);
-            }
-            return buffer.pollFirst();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** The next buffered event without waiting, or null. */

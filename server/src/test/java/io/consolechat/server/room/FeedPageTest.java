@@ -79,7 +79,7 @@ class FeedPageTest {
         var pages = new ArrayList<List<Event>>();
         try (var feed = new Feed(log, subscription, backlog, () -> { })) {
             while (!feed.live()) {
-                var page = feed.next(0);
+                var page = feed.next();
                 if (!page.isEmpty()) {
                     pages.add(page);
                 }
