@@ -5,11 +5,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     private static final int POLL_MILLIS = 500;
     /** A batch holds at most 1,000 events; a stream reads anything beyond this from the table itself. */
     private static final int MAX_READ = 1000;
+    /** How the listening connection shows in {@code pg_stat_activity}, apart from the pool's. */
+    static final String APPLICATION_NAME = "console-chat-listen";
 
     private final String instance = UUID.randomUUID().toString();
     private final PostgresUrl url;
@@ -97,7 +101,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     private void listen() {
         boolean failing = false;
         while (!closed) {
-            try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+            try (var conn = DriverManager.getConnection(url.jdbcUrl(), connectionProperties());
                  var statement = conn.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + REVOKED);
@@ -129,6 +133,19 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                 pause();
             }
         }
+    }
+
+    /** The user and password of the URL, and a name of its own (which a name in the URL overrides). */
+    private Properties connectionProperties() {
+        var properties = new Properties();
+        if (url.user() != null) {
+            properties.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            properties.setProperty("password", url.password());
+        }
+        PGProperty.APPLICATION_NAME.set(properties, APPLICATION_NAME);
+        return properties;
     }
 
     /** Publishes the events another instance announced, if anyone here follows their room. */
