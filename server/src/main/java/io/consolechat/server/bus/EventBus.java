@@ -10,7 +10,8 @@ import java.util.Map;
  * subscribers may follow a room. This is the seam where notifications between several server instances
  * plug in: the events table stays the truth, and a subscriber that sees a gap reads it from there.
  * {@link #followed()} tells what the bus has published per followed room, so that events whose notice
- * never came (a lost connection to the other instances) can be read from the table and published late.
+ * never came (a lost connection to the other instances) can be read from the table and published late; such
+ * a catch-up may publish again an event that was published meanwhile, and subscribers drop what they have.
  */
 public interface EventBus {
 
