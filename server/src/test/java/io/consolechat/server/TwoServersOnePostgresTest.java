@@ -6,23 +6,31 @@ import static org.awaitility.Awaitility.await;
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.StreamItem;
+import io.consolechat.server.store.PostgresUrl;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
 import io.consolechat.server.testing.TestServer;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two servers on one PostgreSQL database: a message posted on either reaches the streams on both, in
- * sequence order, each once, with one gap-free sequence per room; a logout on one ends the token on both.
+ * sequence order, each once, with one gap-free sequence per room; a logout on one ends the token on both;
+ * two that start at once on an empty database migrate it once.
  */
 @ExtendWith(PostgresExtension.class)
 class TwoServersOnePostgresTest {
@@ -87,6 +95,78 @@ class TwoServersOnePostgresTest {
             }
             await().atMost(Duration.ofSeconds(1)).until(() -> apiB.get("/me", token).status() == 401);
         }
+    }
+
+    /**
+     * Both migrate the same empty database at once: Flyway's lock on PostgreSQL lets one apply each migration
+     * while the other waits, then finds nothing left to do.
+     */
+    @Test
+    void twoServersStartingAtTheSameMomentShareOneMigratedSchema(Postgres postgres) throws Exception {
+        var database = postgres.newDatabase();
+        var together = new CyclicBarrier(2);
+        var starts = new ArrayList<Future<TestServer>>();
+        try (var threads = Executors.newFixedThreadPool(2)) {
+            for (int i = 0; i < 2; i++) {
+                starts.add(threads.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    return TestServer.start(c -> c.storage.database = database);
+                }));
+            }
+        }
+        var started = new ArrayList<TestServer>();
+        try {
+            var failures = new ArrayList<Throwable>();
+            for (var start : starts) {
+                try {
+                    started.add(start.get());
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+            assertThat(failures).as("servers that failed to start").isEmpty();
+
+            var apiA = new Api(started.get(0));
+            var apiB = new Api(started.get(1));
+            var token = apiA.login("first", null);
+            var sent = apiA.sendMessage(ROOM, token, "on a schema both made");
+            assertThat(apiB.get("/room/" + ROOM + "/messages", token).events()).containsExactly(sent);
+
+            var history = migrationHistory(database);
+            var versions = history.stream().map(Migration::version).toList();
+            assertThat(history).as("every migration applied").isNotEmpty().allMatch(Migration::success);
+            assertThat(versions).as("each migration once").doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(migrationsOnTheClasspath(database));
+        } finally {
+            started.forEach(TestServer::close);
+        }
+    }
+
+    private record Migration(String version, boolean success) {
+    }
+
+    /** The versioned rows of Flyway's history table (its default name: Database does not set another). */
+    private static List<Migration> migrationHistory(String database) throws SQLException {
+        var url = PostgresUrl.parse(database, null);
+        try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+             var statement = conn.createStatement();
+             var rs = statement.executeQuery(
+                     "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            var rows = new ArrayList<Migration>();
+            while (rs.next()) {
+                rows.add(new Migration(rs.getString(1), rs.getBoolean(2)));
+            }
+            return rows;
+        }
+    }
+
+    /** The versions of the migrations a server applies to PostgreSQL, as Flyway finds them. */
+    private static List<String> migrationsOnTheClasspath(String database) {
+        var url = PostgresUrl.parse(database, null);
+        var info = Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password())
+                .locations("classpath:db/migration", "classpath:db/vendor/postgresql").load().info();
+        assertThat(info.pending()).as("migrations left to apply").isEmpty();
+        return Arrays.stream(info.all()).map(migration -> migration.getVersion().getVersion()).toList();
     }
 
     private static List<Event> messages(Api.Stream stream, int count) throws InterruptedException {

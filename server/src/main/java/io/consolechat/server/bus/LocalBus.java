@@ -2,6 +2,7 @@ package io.consolechat.server.bus;
 
 import io.consolechat.protocol.Event;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +30,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A subscriber always belongs to the same lane, and a lane delivers in the order of publishing, so each
  * subscriber sees a room's events in the order they were published. A room's entry exists only while it
- * has subscribers, so that many room names cannot pile up in memory.
+ * has subscribers, so that many room names cannot pile up in memory; it also holds the highest sequence
+ * number published for the room meanwhile, from which a server that lost its notifications catches up
+ * (see {@link #followed()}).
  */
 public final class LocalBus implements EventBus, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalBus.class);
     private final Lane[] lanes;
-    private final Map<String, Set<Subscriber>[]> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Followers> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger nextLane = new AtomicInteger();
 
     /**
@@ -55,29 +59,20 @@ public final class LocalBus implements EventBus, AutoCloseable {
     public Registration subscribe(String room, Subscriber subscriber) {
         int lane = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
         // Created and added in one step, so that a concurrent last unsubscribe cannot drop the new set.
-        rooms.compute(room, (name, byLane) -> {
-            var live = byLane == null ? newLanes() : byLane;
-            live[lane].add(subscriber);
+        rooms.compute(room, (name, followers) -> {
+            var live = followers == null ? new Followers(lanes.length) : followers;
+            live.byLane[lane].add(subscriber);
             return live;
         });
-        return () -> rooms.computeIfPresent(room, (name, byLane) -> {
-            byLane[lane].remove(subscriber);
-            for (var subscribers : byLane) {
+        return () -> rooms.computeIfPresent(room, (name, followers) -> {
+            followers.byLane[lane].remove(subscriber);
+            for (var subscribers : followers.byLane) {
                 if (!subscribers.isEmpty()) {
-                    return byLane;
+                    return followers;
                 }
             }
             return null;
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private Set<Subscriber>[] newLanes() {
-        Set<Subscriber>[] byLane = new Set[lanes.length];
-        for (int i = 0; i < byLane.length; i++) {
-            byLane[i] = ConcurrentHashMap.newKeySet();
-        }
-        return byLane;
     }
 
     @Override
@@ -92,10 +87,11 @@ public final class LocalBus implements EventBus, AutoCloseable {
     @Override
     public void publish(List<Event> events) {
         for (var event : events) {
-            var byLane = rooms.get(event.room());
-            if (byLane != null) {
+            var followers = rooms.get(event.room());
+            if (followers != null) {
+                followers.published(event.seq());
                 for (int lane = 0; lane < lanes.length; lane++) {
-                    if (!byLane[lane].isEmpty()) {
+                    if (!followers.byLane[lane].isEmpty()) {
                         lanes[lane].offer(event);
                     }
                 }
@@ -104,9 +100,38 @@ public final class LocalBus implements EventBus, AutoCloseable {
     }
 
     @Override
+    public Map<String, Long> followed() {
+        var followed = new HashMap<String, Long>();
+        rooms.forEach((room, followers) -> followed.put(room, followers.published.get()));
+        return followed;
+    }
+
+    @Override
     public void close() {
         for (var lane : lanes) {
             lane.close();
+        }
+    }
+
+    /** A followed room: its subscribers on each lane, and the highest sequence number published for it. */
+    private static final class Followers {
+        final Set<Subscriber>[] byLane;
+        /**
+         * The highest, not the latest: a room's events come from this server's commits and from other
+         * servers' notices, on different threads, so they need not be published in sequence order.
+         */
+        final AtomicLong published = new AtomicLong();
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Followers(int lanes) {
+            byLane = new Set[lanes];
+            for (int i = 0; i < lanes; i++) {
+                byLane[i] = ConcurrentHashMap.newKeySet();
+            }
+        }
+
+        void published(long seq) {
+            published.accumulateAndGet(seq, Math::max);
         }
     }
 
@@ -159,11 +184,11 @@ public final class LocalBus implements EventBus, AutoCloseable {
 
         private void deliver(Map<String, List<Event>> round) {
             for (var room : round.entrySet()) {
-                var byLane = rooms.get(room.getKey());
-                if (byLane == null) {
+                var followers = rooms.get(room.getKey());
+                if (followers == null) {
                     continue;
                 }
-                for (var subscriber : byLane[index]) {
+                for (var subscriber : followers.byLane[index]) {
                     try {
                         subscriber.deliverAll(room.getValue());
                     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.consolechat.protocol.Event;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A bus that counts what passes through it: events published (this server's commits and, on PostgreSQL,
@@ -48,5 +49,10 @@ public final class MeteredBus implements EventBus {
     public void publish(List<Event> events) {
         published.increment(events.size());
         bus.publish(events);
+    }
+
+    @Override
+    public Map<String, Long> followed() {
+        return bus.followed();
     }
 }

@@ -1,15 +1,19 @@
 package io.consolechat.server.store;
 
+import io.consolechat.protocol.Event;
 import io.consolechat.server.bus.EventBus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +22,14 @@ import org.slf4j.LoggerFactory;
  * LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the range of sequence numbers it
  * added; PostgreSQL delivers that only if the batch commits, in commit order. Another instance reads those
  * events from the table (the truth; a payload stays far under the 8,000-byte limit) and publishes them to
- * its local bus, but only for rooms someone there follows. A notification that comes late or never (the
- * listening connection was lost) loses nothing: a stream that sees a later sequence number reads the gap
- * from the table.
+ * its local bus, but only for rooms someone there follows. A notification that comes late loses nothing: a
+ * stream that sees a later sequence number reads the gap from the table. One that never comes, because the
+ * listening connection was lost (PostgreSQL restarted, the backend was ended, the connection was reset),
+ * would leave a quiet room's streams without the event until the room's next one: so each time this
+ * instance listens again (or first listens after streams may have opened) it catches up, reading from the
+ * table, for each room it follows, the events after the last one its bus published (see
+ * {@link #catchUp()}). A connection that dies without a word (a network path that drops packets rather
+ * than resetting) goes unnoticed here, as nothing is sent on it.
  */
 final class PostgresNotifications implements CommitNotice, StreamEnds, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
@@ -28,8 +37,15 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     static final String REVOKED = "console_chat_revoked";
     static final String STREAMS_ENDED = "console_chat_stream_ends";
     private static final int POLL_MILLIS = 500;
-    /** A batch holds at most 1,000 events; a stream reads anything beyond this from the table itself. */
+    /**
+     * The most events read at once: a batch holds at most 1,000 (a stream reads anything beyond this from the
+     * table itself), and a catch-up reads each room's events in pages of this many.
+     */
     private static final int MAX_READ = 1000;
+    /** How the listening connection shows in {@code pg_stat_activity}, apart from the pool's. */
+    static final String APPLICATION_NAME = "console-chat-listen";
+    /** How long {@link #start} waits for the first attempt to listen (the pool waits as long for a connection). */
+    private static final long FIRST_LISTEN_MILLIS = 5_000;
 
     private final String instance = UUID.randomUUID().toString();
     private final PostgresUrl url;
@@ -40,17 +56,31 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread listener;
+    /** Counted down once the first attempt to listen has ended, in place or failed. */
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
+    /** Set when {@link #start} returns: from then on streams may open, and may miss what comes before LISTEN. */
+    private volatile boolean started;
 
     PostgresNotifications(PostgresUrl url, EventBus bus) {
         this.url = url;
         this.bus = bus;
     }
 
-    /** Starts listening; remote events are read from {@code events}. */
+    /**
+     * Starts listening; remote events are read from {@code events}. Waits for the first attempt (a while at
+     * most): no stream is open before this returns, so a LISTEN in place by then has missed nothing and needs
+     * no catch-up, which would only publish again what the bus has just published.
+     */
     void start(EventLog events, Transactions transactions) {
         this.events = events;
         this.transactions = transactions;
         this.listener = Thread.ofPlatform().name("postgres-listen").daemon(true).start(this::listen);
+        try {
+            firstAttempt.await(FIRST_LISTEN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        started = true;
     }
 
     @Override
@@ -96,8 +126,9 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
 
     private void listen() {
         boolean failing = false;
+        boolean listenedBefore = false;
         while (!closed) {
-            try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+            try (var conn = DriverManager.getConnection(url.jdbcUrl(), connectionProperties());
                  var statement = conn.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + REVOKED);
@@ -106,6 +137,12 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                     log.warn("listening for other servers' events again");
                     failing = false;
                 }
+                // Read after LISTEN is in place: if start has not returned yet, no stream was open before it.
+                if (listenedBefore || started) {
+                    catchUp();
+                }
+                listenedBefore = true;
+                firstAttempt.countDown();
                 var notifications = conn.unwrap(PGConnection.class);
                 while (!closed) {
                     var received = notifications.getNotifications(POLL_MILLIS);
@@ -122,6 +159,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                     }
                 }
             } catch (SQLException | RuntimeException e) {
+                firstAttempt.countDown();
                 if (!closed && !failing) {
                     log.warn("cannot listen for other servers' events ({}); retrying every second", e.getMessage());
                     failing = true;
@@ -129,6 +167,63 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                 pause();
             }
         }
+    }
+
+    /** The user and password of the URL, and a name of its own (which a name in the URL overrides). */
+    private Properties connectionProperties() {
+        var properties = new Properties();
+        if (url.user() != null) {
+            properties.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            properties.setProperty("password", url.password());
+        }
+        PGProperty.APPLICATION_NAME.set(properties, APPLICATION_NAME);
+        return properties;
+    }
+
+    /**
+     * For each room someone here follows, reads the events after the highest sequence number the bus published
+     * for it and publishes them: those whose notifications were sent while this instance was not listening.
+     * Called once LISTEN is in place, so that every commit from then on is notified and none falls between the
+     * two; an event both read here and notified is published twice, and the streams drop the second. A room
+     * that missed more than a page is read page by page to its end: in a quiet room no later event would make
+     * the streams read the rest themselves.
+     */
+    private void catchUp() {
+        long read = 0;
+        for (var followed : bus.followed().entrySet()) {
+            if (closed) {
+                return;
+            }
+            read += catchUp(followed.getKey(), followed.getValue());
+        }
+        if (read > 0) {
+            log.info("caught up on {} events committed while not listening for other servers' events", read);
+        }
+    }
+
+    /** Publishes the events of {@code room} after {@code published}; returns how many it read after it. */
+    private long catchUp(String room, long published) {
+        if (published == 0) {
+            // Nothing published since the room was first followed: its streams read their backlogs from the
+            // table, up to points unknown here. Its latest event is enough: a stream that lacks some before it
+            // reads them from the table itself.
+            bus.publish(events.before(room, Long.MAX_VALUE, 1));
+            return 0;
+        }
+        long read = 0;
+        long after = published;
+        List<Event> page;
+        do {
+            page = events.after(room, after, MAX_READ);
+            if (!page.isEmpty()) {
+                bus.publish(page);
+                after = page.getLast().seq();
+                read += page.size();
+            }
+        } while (page.size() == MAX_READ && !closed && bus.hasSubscribers(room));
+        return read;
     }
 
     /** Publishes the events another instance announced, if anyone here follows their room. */

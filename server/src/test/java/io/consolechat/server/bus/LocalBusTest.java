@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,6 +133,29 @@ class LocalBusTest {
             assertThat(bus.hasSubscribers("lobby")).isTrue();
             second.close();
             assertThat(bus.hasSubscribers("lobby")).isFalse();
+        }
+    }
+
+    @Test
+    void followedRoomsTellTheHighestSequenceNumberPublishedSinceTheirFirstSubscriber() {
+        try (var bus = new LocalBus(2)) {
+            bus.publish(List.of(event("lobby", 1)));
+            var first = bus.subscribe("lobby", event -> { });
+            var second = bus.subscribe("lobby", event -> { });
+            bus.subscribe("dev", event -> { });
+            assertThat(bus.followed()).as("nothing published since they were followed")
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("lobby", 0L, "dev", 0L));
+
+            // Out of order, as this server's commits and other servers' notices may come.
+            bus.publish(List.of(event("lobby", 3), event("lobby", 4)));
+            bus.publish(List.of(event("lobby", 2), event("elsewhere", 9)));
+            assertThat(bus.followed()).containsExactlyInAnyOrderEntriesOf(Map.of("lobby", 4L, "dev", 0L));
+
+            // A room followed again starts afresh: what its new streams have, they read from the table.
+            first.close();
+            second.close();
+            bus.subscribe("lobby", event -> { });
+            assertThat(bus.followed()).containsEntry("lobby", 0L);
         }
     }
 }

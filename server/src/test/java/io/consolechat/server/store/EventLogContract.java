@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -206,6 +207,11 @@ public abstract class EventLogContract {
         public void publish(List<Event> events) {
             published.addAll(events);
             bus.publish(events);
+        }
+
+        @Override
+        public Map<String, Long> followed() {
+            return bus.followed();
         }
     }
 
