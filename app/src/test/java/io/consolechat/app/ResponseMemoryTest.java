@@ -98,6 +98,42 @@ class ResponseMemoryTest {
     }
 
     @Test
+    void streamsOfLongHistoryThatNoClientReadsStayWithinTheHeap() throws Exception {
+        start();
+        var api = new Api(uri);
+        var poster = api.anonymousToken();
+        // The attack as it was found: 500 messages of 4,000 emoji, and 200 streams from one address (its limit),
+        // each asking for all 500 of them, none read. Unbounded, each such stream held 16 to 24 MB.
+        var text = "\uD83D\uDE00".repeat(4000);
+        for (int i = 0; i < 500; i++) {
+            assertThat(api.sendText("big", poster, text).status()).isEqualTo(201);
+        }
+        var health = HealthProbe.start(uri);
+        // Twenty streams per user is the per-user limit: ten users make the 200.
+        for (int user = 0; user < 10; user++) {
+            var token = api.anonymousToken();
+            var request = "GET /room/big?history=500&timeout=3600 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + token + "\r\n\r\n";
+            for (int i = 0; i < 20; i++) {
+                idle.add(sendAndNeverRead(request));
+            }
+        }
+        // Held while /health is asked 100 times (10 s or more): every stream opens and fills what it may hold.
+        int before = health.checks();
+        await().atMost(Duration.ofSeconds(60)).until(() -> health.checks() >= before + 100);
+        var slowest = health.stop();
+        var rss = residentKib();
+        var statuses = statuses(idle);
+        System.out.printf("streams: %d clients, statuses %s, slowest /health %d ms of %d checks, RSS %d KiB (peak %d KiB)%n",
+                idle.size(), count(statuses), slowest.toMillis(), health.checks() - before, rss[0], rss[1]);
+
+        assertThat(log()).doesNotContain("OutOfMemoryError");
+        assertThat(server.isAlive()).isTrue();
+        assertThat(statuses).allMatch(s -> s == 200 || s == 503);
+        assertThat(slowest).isLessThan(HEALTHY);
+    }
+
+    @Test
     void roomListsThatNoClientReadsLeaveTheServerResponsive() throws Exception {
         start("--room-rate", "100000");
         var api = new Api(uri);
