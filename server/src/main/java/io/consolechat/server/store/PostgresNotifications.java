@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * would leave a quiet room's streams without the event until the room's next one: so each time this
  * instance listens again (or first listens after streams may have opened) it catches up, reading from the
  * table, for each room it follows, the events after the last one its bus published (see
- * {@link #catchUp()}). A connection that dies without a word (a network path that drops packets rather
- * than resetting) goes unnoticed here, as nothing is sent on it.
+ * {@link #catchUp()}). A connection can also die without a word (a network path that drops packets rather
+ * than resetting it): waiting for notifications sends nothing, so after a few quiet seconds the listener asks
+ * the connection a trivial query, and every read on it has a bounded wait; a dead connection fails within
+ * {@link #CHECK_AFTER_QUIET_MILLIS} plus {@link #READ_TIMEOUT_SECONDS}, and is replaced as a lost one is.
  */
 final class PostgresNotifications implements CommitNotice, StreamEnds, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
@@ -37,6 +39,17 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     static final String REVOKED = "console_chat_revoked";
     static final String STREAMS_ENDED = "console_chat_stream_ends";
     private static final int POLL_MILLIS = 500;
+    /**
+     * How long the listening connection may stay quiet before the listener checks it with {@code SELECT 1}:
+     * one round trip every few seconds at most, and none while notifications come.
+     */
+    private static final long CHECK_AFTER_QUIET_MILLIS = 5_000;
+    /**
+     * The longest any read on the listening connection may wait (the driver's {@code socketTimeout}; a wait
+     * for notifications uses its own, shorter one): the check's answer, or the answers while connecting.
+     * Past it the driver closes the connection.
+     */
+    private static final int READ_TIMEOUT_SECONDS = 5;
     /**
      * The most events read at once: a batch holds at most 1,000 (a stream reads anything beyond this from the
      * table itself), and a catch-up reads each room's events in pages of this many.
@@ -130,6 +143,8 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         while (!closed) {
             try (var conn = DriverManager.getConnection(url.jdbcUrl(), connectionProperties());
                  var statement = conn.createStatement()) {
+                // Whatever the URL says: without a read timeout a dead connection goes unnoticed.
+                conn.setNetworkTimeout(Runnable::run, (int) TimeUnit.SECONDS.toMillis(READ_TIMEOUT_SECONDS));
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + REVOKED);
                 statement.execute("LISTEN " + STREAMS_ENDED);
@@ -144,9 +159,17 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                 listenedBefore = true;
                 firstAttempt.countDown();
                 var notifications = conn.unwrap(PGConnection.class);
+                long heard = System.nanoTime();
                 while (!closed) {
                     var received = notifications.getNotifications(POLL_MILLIS);
-                    if (received != null) {
+                    if (received == null || received.length == 0) {
+                        if (System.nanoTime() - heard >= TimeUnit.MILLISECONDS.toNanos(CHECK_AFTER_QUIET_MILLIS)) {
+                            // Silence may be a dead connection: an answer within the read timeout shows it is not.
+                            statement.execute("SELECT 1");
+                            heard = System.nanoTime();
+                        }
+                    } else {
+                        heard = System.nanoTime();
                         for (var notification : received) {
                             if (notification.getName().equals(REVOKED)) {
                                 revoked(notification.getParameter());
@@ -169,7 +192,11 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         }
     }
 
-    /** The user and password of the URL, and a name of its own (which a name in the URL overrides). */
+    /**
+     * The user and password of the URL, and a name and a read timeout of its own (which the URL's
+     * {@code ApplicationName} and {@code socketTimeout} override; {@link #listen} sets the timeout again once
+     * connected).
+     */
     private Properties connectionProperties() {
         var properties = new Properties();
         if (url.user() != null) {
@@ -179,6 +206,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
             properties.setProperty("password", url.password());
         }
         PGProperty.APPLICATION_NAME.set(properties, APPLICATION_NAME);
+        PGProperty.SOCKET_TIMEOUT.set(properties, READ_TIMEOUT_SECONDS);
         return properties;
     }
 
