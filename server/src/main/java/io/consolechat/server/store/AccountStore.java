@@ -52,6 +52,13 @@ public interface AccountStore {
     void onRevokedElsewhere(Consumer<String> revoked);
 
     /**
+     * Calls {@code missed} each time this server listens again to the others on the same database after it
+     * could not: the revocations they announced meanwhile never reached {@link #onRevokedElsewhere} listeners.
+     * Called after listening is in place, so a revocation is either announced or already stored by then.
+     */
+    void onRevocationsMissed(Runnable missed);
+
+    /**
      * Of {@code tokenHashes}, those whose tokens are stored: not revoked, and not removed since they lapsed.
      * One query per few hundred hashes.
      */

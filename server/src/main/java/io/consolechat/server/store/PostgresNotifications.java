@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries new events, and revoked tokens, between server instances that share one PostgreSQL database, with
- * LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the range of sequence numbers it
- * added; PostgreSQL delivers that only if the batch commits, in commit order. Another instance reads those
- * events from the table (the truth; a payload stays far under the 8,000-byte limit) and publishes them to
- * its local bus, but only for rooms someone there follows. A notification that comes late loses nothing: a
+ * Carries new events, revoked tokens and ended streams between server instances that share one PostgreSQL
+ * database, with LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the
+ * range of sequence numbers it added; PostgreSQL delivers that only if the batch commits, in commit order.
+ * Another instance reads those events from the table (the truth; a payload stays far under the 8,000-byte
+ * limit) and publishes them to its local bus, but only for rooms someone there follows. A notification that comes late loses nothing: a
  * stream that sees a later sequence number reads the gap from the table. One that never comes, because the
  * listening connection was lost (PostgreSQL restarted, the backend was ended, the connection was reset),
  * would leave a quiet room's streams without the event until the room's next one: so each time this
@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * than resetting it): waiting for notifications sends nothing, so after a few quiet seconds the listener asks
  * the connection a trivial query, and every read on it has a bounded wait; a dead connection fails within
  * {@link #CHECK_AFTER_QUIET_MILLIS} plus {@link #READ_TIMEOUT_SECONDS}, and is replaced as a lost one is.
+ *
+ * <p>Revoked tokens and ended streams are announced once, with nothing in the table to catch up from: after
+ * listening again, the listeners of {@link #onMissed} learn from the tables what those would have told.
  */
 final class PostgresNotifications implements CommitNotice, StreamEnds, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
@@ -67,6 +70,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     private volatile Transactions transactions;
     private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> missListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread listener;
     /** Counted down once the first attempt to listen has ended, in place or failed. */
@@ -133,8 +137,23 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         endListeners.add(listener);
     }
 
+    @Override
+    public void onAnnouncementsMissed(Runnable listener) {
+        missListeners.add(listener);
+    }
+
     void onRevoked(Consumer<String> listener) {
         revocationListeners.add(listener);
+    }
+
+    /**
+     * {@code listener} runs each time this instance listens again after it could not, once LISTEN is in
+     * place and the events are caught up on: the revocations and ended streams announced meanwhile are lost,
+     * and what they would have told is to be read from the tables. It runs on the listening thread; if it
+     * fails, the connection is given up and the next one runs it again.
+     */
+    void onMissed(Runnable listener) {
+        missListeners.add(listener);
     }
 
     private void listen() {
@@ -155,6 +174,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                 // Read after LISTEN is in place: if start has not returned yet, no stream was open before it.
                 if (listenedBefore || started) {
                     catchUp();
+                    missListeners.forEach(Runnable::run);
                 }
                 listenedBefore = true;
                 firstAttempt.countDown();

@@ -160,6 +160,13 @@ final class SqlAccountStore implements AccountStore {
     }
 
     @Override
+    public void onRevocationsMissed(Runnable missed) {
+        if (notifications != null) {
+            notifications.onMissed(missed);
+        }
+    }
+
+    @Override
     public Set<String> existingTokens(Collection<String> tokenHashes) {
         if (tokenHashes.isEmpty()) {
             return Set.of();
