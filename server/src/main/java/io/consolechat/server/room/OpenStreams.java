@@ -3,6 +3,7 @@ package io.consolechat.server.room;
 import io.consolechat.protocol.Names;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.EventLog;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,13 @@ final class OpenStreams {
                 }
             }
         }
+    }
+
+    /** The hashes of the tokens the open streams were opened with. */
+    Set<String> tokens() {
+        var tokens = new HashSet<String>();
+        rooms.values().forEach(subscriptions -> subscriptions.forEach(s -> tokens.add(s.session().tokenHash())));
+        return tokens;
     }
 
     void closeAll() {

@@ -16,6 +16,7 @@ import io.consolechat.server.store.StreamEnds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,6 +183,11 @@ public final class RoomService implements AutoCloseable {
         } else {
             streams.closeStreamsOf(ended.room(), ended.who());
         }
+    }
+
+    /** The hashes of the tokens of the open streams, to see which were revoked while this instance was deaf. */
+    public Set<String> streamingTokens() {
+        return streams.tokens();
     }
 
     /** Ends the user's streams on every room: banned from the server. */
