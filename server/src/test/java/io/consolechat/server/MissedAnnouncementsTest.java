@@ -11,6 +11,7 @@ import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
 import io.consolechat.server.testing.TestServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,10 +19,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two servers on one PostgreSQL database, and server B does not listen while A revokes a token: A's
- * announcement never reaches B, and nothing in the events table stands for it. Once B listens again it must
- * act as if it had heard it: the token is refused on B and its streams there end with their end line, within
- * a deadline, while the streams of others go on.
+ * Two servers on one PostgreSQL database, and server B does not listen while A revokes a token, bans a user
+ * from a room or withdraws an invitation: A's announcements never reach B, and nothing in the events table
+ * stands for them. Once B listens again it must act as if it had heard them: the token is refused on B and
+ * its streams there end, and so do the streams of a user who may no longer enter the room; each with its end
+ * line, within a deadline, while the streams of others go on.
  *
  * <p>B is made deaf as in {@link NotificationLossTest}: its listening backend is ended and the database takes
  * no new connections while A acts; the connections B's pool holds go on working.
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MissedAnnouncementsTest {
+    private static final String PASSWORD = "correct horse battery";
     private static final Duration SOON = Duration.ofSeconds(10);
     /** B tries to listen again each second; then it checks what it missed. */
     private static final Duration AFTER_LISTENING_AGAIN = Duration.ofSeconds(15);
@@ -78,7 +81,56 @@ class MissedAnnouncementsTest {
         });
     }
 
-    /** The next message of the stream, past other events (the others' joins and leaves). */
+    @Test
+    void aUserBannedWhileBWasDeafHasTheirStreamOnBEnded(Postgres postgres) throws Exception {
+        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+            var owner = apiA.login("warden", PASSWORD);
+            assertThat(apiA.put("/room/yard", owner, "{}").status()).isEqualTo(201);
+            var rowdy = apiA.login("rowdy", null);
+            var quiet = apiA.login("quiet", null);
+            try (var banned = apiB.stream("/room/yard?timeout=120", rowdy);
+                 var bystander = apiB.stream("/room/yard?timeout=120", quiet)) {
+                assertThat(banned.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
+                assertThat(bystander.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
+
+                backends.whileDeaf(listeningB, others, () -> {
+                    assertThat(apiA.post("/room/yard/bans", owner, "{\"user\": \"rowdy\"}").status())
+                            .isEqualTo(200);
+                    return null;
+                });
+
+                var items = banned.itemsToEnd(AFTER_LISTENING_AGAIN);
+                assertThat(items).as("the banned user's stream on B").last().isInstanceOf(StreamItem.End.class);
+                assertThat(events(items)).contains(EventType.BAN);
+                var next = apiA.sendMessage("yard", quiet, "still here");
+                assertThat(nextMessage(bystander)).as("the stream of a user not banned").isEqualTo(next);
+            }
+        });
+    }
+
+    @Test
+    void aUserWhoseInvitationWasWithdrawnWhileBWasDeafHasTheirStreamOnBEnded(Postgres postgres) throws Exception {
+        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+            var owner = apiA.login("host", PASSWORD);
+            assertThat(apiA.put("/room/den", owner, "{\"access\": \"invite\"}").status()).isEqualTo(201);
+            var guest = apiA.login("guest", PASSWORD);
+            assertThat(apiA.post("/room/den/invites", owner, "{\"user\": \"guest\"}").status()).isBetween(200, 204);
+            try (var onB = apiB.stream("/room/den?timeout=120", guest)) {
+                assertThat(onB.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
+
+                backends.whileDeaf(listeningB, others, () -> {
+                    assertThat(apiA.delete("/room/den/invites/guest", owner).status()).isBetween(200, 204);
+                    return null;
+                });
+
+                var items = onB.itemsToEnd(AFTER_LISTENING_AGAIN);
+                assertThat(items).as("the stream on B of the user no longer invited").last()
+                        .isInstanceOf(StreamItem.End.class);
+            }
+        });
+    }
+
+    /** The next message of the stream, past other events (the others' joins and leaves, a ban). */
     private static Event nextMessage(Api.Stream stream) throws InterruptedException {
         long deadline = System.nanoTime() + SOON.toNanos();
         while (true) {
@@ -87,5 +139,9 @@ class MissedAnnouncementsTest {
                 return event;
             }
         }
+    }
+
+    private static List<EventType> events(List<StreamItem> items) {
+        return items.stream().filter(i -> i instanceof Event).map(i -> ((Event) i).kind()).toList();
     }
 }

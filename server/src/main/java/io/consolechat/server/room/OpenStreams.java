@@ -1,8 +1,10 @@
 package io.consolechat.server.room;
 
 import io.consolechat.protocol.Names;
+import io.consolechat.protocol.User;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.EventLog;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -105,6 +107,14 @@ final class OpenStreams {
         var tokens = new HashSet<String>();
         rooms.values().forEach(subscriptions -> subscriptions.forEach(s -> tokens.add(s.session().tokenHash())));
         return tokens;
+    }
+
+    /** Who streams which room now: the users of the open streams, by room. */
+    Map<String, Set<User>> streamers() {
+        var streamers = new HashMap<String, Set<User>>();
+        rooms.forEach((room, subscriptions) -> subscriptions.forEach(s ->
+                streamers.computeIfAbsent(room, r -> new HashSet<>()).add(s.session().user())));
+        return streamers;
     }
 
     void closeAll() {
