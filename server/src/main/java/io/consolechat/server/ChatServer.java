@@ -90,8 +90,10 @@ public final class ChatServer implements AutoCloseable {
         var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);
         this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,
                 rates.limit("rooms", config.limits.newRooms, "new rooms"), mentions, database.streamEnds());
-        // A token another server revoked ends its streams here as well.
+        // A token another server revoked ends its streams here as well; so do the tokens revoked while this
+        // server was not listening, once it listens again.
         database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
+        database.accounts().onRevocationsMissed(() -> endStreamsOfMissedRevocations(tokens));
         var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
         this.writers = new StreamWriters(config.streams);
@@ -184,6 +186,19 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         enforcedBans = now;
+    }
+
+    /**
+     * Ends the streams here of the tokens revoked by other servers while this one was not listening: those
+     * of the open streams' tokens that are no longer stored (one query per few hundred open tokens).
+     */
+    private void endStreamsOfMissedRevocations(BearerTokens tokens) {
+        var gone = tokens.goneAmong(rooms.streamingTokens());
+        gone.forEach(rooms::endStreamsOfToken);
+        if (!gone.isEmpty()) {
+            log.info("ended the streams of {} tokens revoked on other servers while this one was not listening",
+                    gone.size());
+        }
     }
 
     /**

@@ -1,25 +1,19 @@
 package io.consolechat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.consolechat.protocol.Event;
 import io.consolechat.protocol.EventType;
-import io.consolechat.server.store.PostgresUrl;
 import io.consolechat.server.testing.Api;
+import io.consolechat.server.testing.ListeningBackends;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
 import io.consolechat.server.testing.TestServer;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class NotificationLossTest {
     private static final String ROOM = "quiet";
-    /** The listening connection's application name in {@code pg_stat_activity} (PostgresNotifications sets it). */
-    private static final String LISTENING = "console-chat-listen";
     private static final int LOST = 3;
     private static final int SENDERS = 4;
     private static final Duration SOON = Duration.ofSeconds(20);
@@ -60,15 +52,15 @@ class NotificationLossTest {
     /** A stream on B follows the room; A stores {@code count} messages while B does not listen. */
     private static void lostMessagesReachB(Postgres postgres, int count) throws Exception {
         var database = postgres.newDatabase();
-        try (var backends = Backends.of(database);
+        try (var backends = ListeningBackends.of(database);
              var a = TestServer.start(c -> c.storage.database = database)) {
-            long listeningA = listeningOf(backends, Set.of());
+            long listeningA = backends.listeningOf(Set.of());
             try (var b = TestServer.start(c -> {
                 c.storage.database = database;
                 // What B catches up on reaches the stream at once: room for it all, so that it is not cut off.
                 c.streams.buffer = 2 * count;
             })) {
-                long listeningB = listeningOf(backends, Set.of(listeningA));
+                long listeningB = backends.listeningOf(Set.of(listeningA));
                 var apiA = new Api(a);
                 var apiB = new Api(b);
                 var sender = apiA.login("sender", null);
@@ -76,7 +68,8 @@ class NotificationLossTest {
                     // Written and published on B: B's bus knows the room up to here.
                     assertThat(onB.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
 
-                    var sent = whileDeaf(backends, listeningB, listeningA, () -> post(apiA, sender, "lost", count));
+                    var sent = backends.whileDeaf(listeningB, Set.of(listeningA),
+                            () -> post(apiA, sender, "lost", count));
 
                     assertThat(messages(onB, count)).as("every message stored while B did not listen, in order")
                             .containsExactlyElementsOf(sent);
@@ -101,18 +94,18 @@ class NotificationLossTest {
     @Test
     void aStreamThatLearnsOfALaterEventReadsTheOnesBeforeItFromTheTable(Postgres postgres) throws Exception {
         var database = postgres.newDatabase();
-        try (var backends = Backends.of(database);
+        try (var backends = ListeningBackends.of(database);
              var a = TestServer.start(c -> c.storage.database = database)) {
-            long listeningA = listeningOf(backends, Set.of());
+            long listeningA = backends.listeningOf(Set.of());
             try (var b = TestServer.start(c -> c.storage.database = database)) {
-                long listeningB = listeningOf(backends, Set.of(listeningA));
+                long listeningB = backends.listeningOf(Set.of(listeningA));
                 var apiA = new Api(a);
                 var apiB = new Api(b);
                 var sender = apiA.login("sender", null);
                 var reader = apiA.login("reader", null);
                 try (var onA = apiA.stream("/room/" + ROOM + "?timeout=120", reader)) {
                     assertThat(onA.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
-                    var opened = whileDeaf(backends, listeningB, listeningA, () -> {
+                    var opened = backends.whileDeaf(listeningB, Set.of(listeningA), () -> {
                         // The reader is present already: no join on B, so nothing for B's bus to publish.
                         var stream = apiB.stream("/room/" + ROOM + "?timeout=120&history=0", reader);
                         try {
@@ -131,33 +124,6 @@ class NotificationLossTest {
                 }
             }
         }
-    }
-
-    /**
-     * Ends B's listening backend {@code listeningB} and keeps B from listening again while {@code action}
-     * runs; checks that B did not ({@code listeningA}, A's, stays the only one), then lets it.
-     */
-    private static <T> T whileDeaf(Backends backends, long listeningB, long listeningA, Callable<T> action)
-            throws Exception {
-        backends.allowConnections(false);
-        try {
-            backends.terminate(listeningB);
-            await().atMost(SOON).until(backends::listening, pids -> pids.equals(Set.of(listeningA)));
-            var result = action.call();
-            assertThat(backends.listening()).as("B did not listen meanwhile").containsExactly(listeningA);
-            return result;
-        } finally {
-            backends.allowConnections(true);
-        }
-    }
-
-    /** The listening backend of the server started last: the one not in {@code others}, once it is there. */
-    private static long listeningOf(Backends backends, Set<Long> others) {
-        var all = await().atMost(SOON).until(backends::listening, pids -> pids.size() == others.size() + 1);
-        var mine = new HashSet<>(all);
-        mine.removeAll(others);
-        assertThat(mine).hasSize(1);
-        return mine.iterator().next();
     }
 
     /** Posts {@code count} messages from a few threads at once; returns them in sequence order. */
@@ -199,57 +165,5 @@ class NotificationLossTest {
                     + ": " + messages, e);
         }
         return messages;
-    }
-
-    /**
-     * The test's own connection, to see and end the backends of the servers' database. It is to the cluster's
-     * {@code postgres} database: a database cannot refuse connections while its refuser is connected to it.
-     */
-    private record Backends(Connection connection, String database) implements AutoCloseable {
-        static Backends of(String url) throws SQLException {
-            var postgres = PostgresUrl.parse(url, null);
-            var jdbc = postgres.jdbcUrl();
-            int slash = jdbc.lastIndexOf('/');
-            var connection = DriverManager.getConnection(jdbc.substring(0, slash) + "/postgres", postgres.user(),
-                    postgres.password());
-            return new Backends(connection, jdbc.substring(slash + 1));
-        }
-
-        /** The process ids of the servers' listening connections. */
-        Set<Long> listening() throws SQLException {
-            try (var ps = connection.prepareStatement("SELECT pid FROM pg_stat_activity"
-                    + " WHERE datname = ? AND application_name = ?")) {
-                ps.setString(1, database);
-                ps.setString(2, LISTENING);
-                try (var rs = ps.executeQuery()) {
-                    var pids = new HashSet<Long>();
-                    while (rs.next()) {
-                        pids.add(rs.getLong(1));
-                    }
-                    return pids;
-                }
-            }
-        }
-
-        void terminate(long pid) throws SQLException {
-            try (var ps = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                ps.setInt(1, Math.toIntExact(pid));
-                try (var rs = ps.executeQuery()) {
-                    assertThat(rs.next() && rs.getBoolean(1)).as("backend %d ended", pid).isTrue();
-                }
-            }
-        }
-
-        /** Whether the database takes new connections, a superuser's too; those open stay. */
-        void allowConnections(boolean allow) throws SQLException {
-            try (var statement = connection.createStatement()) {
-                statement.execute("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS " + allow);
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            connection.close();
-        }
     }
 }

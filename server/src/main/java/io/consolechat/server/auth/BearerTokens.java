@@ -10,8 +10,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bearer tokens: 256 random bits, so they cannot be guessed; the store keeps only their SHA-256, and a
@@ -21,8 +24,9 @@ import java.util.Optional;
  * <p>Known tokens are cached for a short while so that a busy client does not cost a database query per
  * request. A token revoked here is evicted from the cache at once; one revoked by another server on the same
  * database is evicted when its notification arrives; a user banned server-wide (by {@code console-chat admin},
- * another process) is forgotten within a second (see {@link #forget}). Expiry is checked against the clock on
- * every use.
+ * another process) is forgotten within a second (see {@link #forget}). When this server may have missed
+ * other servers' revocations (it could not listen for a while), the whole cache goes ({@link #forgetAll}).
+ * Expiry is checked against the clock on every use.
  */
 public final class BearerTokens {
     private static final Duration CACHE_TIME = Duration.ofMinutes(5);
@@ -37,11 +41,15 @@ public final class BearerTokens {
             .maximumSize(CACHE_SIZE)
             .expireAfterWrite(CACHE_TIME)
             .build();
+    /** How many times {@link #forgetAll} ran: a read that overlapped one does not stay cached. */
+    private final AtomicLong forgettings = new AtomicLong();
 
     public BearerTokens(AccountStore store) {
         this.store = store;
         // Another server revoked a token: stop honouring it here too, at once rather than when the cache lapses.
         store.onRevokedElsewhere(known::invalidate);
+        // Revocations that never reached this server: check every token against the store again.
+        store.onRevocationsMissed(this::forgetAll);
     }
 
     /** A new token (to hand out once) with its hash (to store). */
@@ -63,11 +71,16 @@ public final class BearerTokens {
         var hash = hash(token);
         var owner = known.getIfPresent(hash);
         if (owner == null) {
+            long forgotten = forgettings.get();
             owner = store.tokenOwner(hash, now).orElse(null);
             if (owner == null) {
                 return Optional.empty();
             }
             known.put(hash, owner);
+            if (forgettings.get() != forgotten) {
+                // The cache was dropped during the read, which may predate a revocation it was dropped for.
+                known.invalidate(hash);
+            }
         }
         if (!owner.expiresAt().isAfter(now)) {
             known.invalidate(hash);
@@ -91,6 +104,22 @@ public final class BearerTokens {
     public void forget(String userName) {
         var key = io.consolechat.protocol.Names.userKey(userName);
         known.asMap().values().removeIf(owner -> io.consolechat.protocol.Names.userKey(owner.user().name()).equals(key));
+    }
+
+    /**
+     * Forgets every cached token: this server may have missed revocations by others (it was not listening),
+     * so each token is read from the store again at its next use.
+     */
+    public void forgetAll() {
+        forgettings.incrementAndGet();
+        known.invalidateAll();
+    }
+
+    /** Of {@code tokenHashes}, those no longer stored: revoked (or lapsed and removed). */
+    public Set<String> goneAmong(Set<String> tokenHashes) {
+        var gone = new HashSet<>(tokenHashes);
+        gone.removeAll(store.existingTokens(tokenHashes));
+        return gone;
     }
 
     static String hash(String token) {

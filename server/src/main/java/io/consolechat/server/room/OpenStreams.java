@@ -1,8 +1,11 @@
 package io.consolechat.server.room;
 
 import io.consolechat.protocol.Names;
+import io.consolechat.protocol.User;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.EventLog;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +100,21 @@ final class OpenStreams {
                 }
             }
         }
+    }
+
+    /** The hashes of the tokens the open streams were opened with. */
+    Set<String> tokens() {
+        var tokens = new HashSet<String>();
+        rooms.values().forEach(subscriptions -> subscriptions.forEach(s -> tokens.add(s.session().tokenHash())));
+        return tokens;
+    }
+
+    /** Who streams which room now: the users of the open streams, by room. */
+    Map<String, Set<User>> streamers() {
+        var streamers = new HashMap<String, Set<User>>();
+        rooms.forEach((room, subscriptions) -> subscriptions.forEach(s ->
+                streamers.computeIfAbsent(room, r -> new HashSet<>()).add(s.session().user())));
+        return streamers;
     }
 
     void closeAll() {

@@ -20,6 +20,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,11 +80,31 @@ public final class RoomAccess {
      * 403 {@code forbidden} in a room that is not open to someone who is not a member, operator, owner or admin.
      */
     void checkEnter(String room, User user) {
-        var settings = settings(room);
-        if (!isOwner(settings, user)) {
-            checkNotBanned(room, user);
+        checkEnter(room, user, cached(room));
+    }
+
+    private void checkEnter(String room, User user, Cached access) {
+        if (!isOwner(access.settings(), user)) {
+            checkNotBanned(room, user, access.bans());
         }
-        checkMember(room, user, settings);
+        checkMember(room, user, access.settings());
+    }
+
+    /**
+     * Of {@code users}, those {@link #checkEnter} refuses now, judged on the room's settings and bans read from
+     * the store rather than the cache (a read that overlapped a {@link #forgetAll} may have cached older ones).
+     */
+    List<User> refused(String room, Collection<User> users) {
+        var access = load(room);
+        var refused = new ArrayList<User>();
+        for (var user : users) {
+            try {
+                checkEnter(room, user, access);
+            } catch (Refused e) {
+                refused.add(user);
+            }
+        }
+        return refused;
     }
 
     /** Refuses only outsiders of a room that is not open (leaving needs no standing, but reveals presence). */
@@ -102,9 +124,13 @@ public final class RoomAccess {
     }
 
     private Cached cached(String room) {
+        return cache.get(room, this::load);
+    }
+
+    private Cached load(String room) {
         // Every ban ever written for the room (lifted ones are deleted); whether one is in force is decided
         // against the clock at each check.
-        return cache.get(room, r -> new Cached(store.settings(r), store.bans(r, Instant.EPOCH)));
+        return new Cached(store.settings(room), store.bans(room, Instant.EPOCH));
     }
 
     /** Forgets what is cached of the room after a change to its settings or bans. */
@@ -112,10 +138,19 @@ public final class RoomAccess {
         cache.invalidate(room);
     }
 
+    /** Forgets what is cached of every room: changes by other instances may have gone unannounced. */
+    void forgetAll() {
+        cache.invalidateAll();
+    }
+
     void checkNotBanned(String room, User user) {
+        checkNotBanned(room, user, cached(room).bans());
+    }
+
+    private void checkNotBanned(String room, User user, List<RoomStore.RoomBan> bans) {
         var key = Names.userKey(user.name());
         var now = clock.instant();
-        cached(room).bans().stream()
+        bans.stream()
                 .filter(b -> Names.userKey(b.user().name()).equals(key) && b.activeAt(now))
                 .findFirst().ifPresent(ban -> {
             throw new Refused(ErrorCode.BANNED, "you are banned from room " + room

@@ -16,6 +16,7 @@ import io.consolechat.server.store.StreamEnds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class RoomService implements AutoCloseable {
         this.streams = new OpenStreams(log);
         this.ends = ends;
         ends.onAnnounced(this::endedElsewhere);
+        ends.onAnnouncementsMissed(this::recheckStreams);
         this.mentions = mentions;
         this.bus = bus;
         this.presence = presence;
@@ -182,6 +184,38 @@ public final class RoomService implements AutoCloseable {
         } else {
             streams.closeStreamsOf(ended.room(), ended.who());
         }
+    }
+
+    /**
+     * This instance did not hear the others for a while, so may have missed kicks, bans and withdrawn
+     * invitations decided there: it forgets what it cached of every room's access, and ends the streams of each
+     * user who may no longer enter the room they stream, as the announcement would have.
+     *
+     * <p>Two kinds are not made up; their streams end at their timeout. A kick that leaves the user free to
+     * enter (from an open room, or an invitation that stands) stores nothing that refuses them: they could open
+     * the stream again at once. A leave is the user's own and takes no right away either, and the presence
+     * table cannot tell of it: a user's row also goes when another instance writes their leave because this
+     * one's leases ran out (it lost the database for longer than a lease, often the very reason it stopped
+     * listening), so ending the streams of users absent from it would end those of users who never left.
+     */
+    private void recheckStreams() {
+        access.forgetAll();
+        int ended = 0;
+        for (var room : streams.streamers().entrySet()) {
+            for (var user : access.refused(room.getKey(), room.getValue())) {
+                streams.closeStreamsNamed(room.getKey(), user.name(), Subscription.Closed.REMOVED);
+                ended++;
+            }
+        }
+        if (ended > 0) {
+            LOG.info("ended the streams of {} users in rooms other servers shut them out of while this one was not"
+                    + " listening", ended);
+        }
+    }
+
+    /** The hashes of the tokens of the open streams, to see which were revoked while this instance was deaf. */
+    public Set<String> streamingTokens() {
+        return streams.tokens();
     }
 
     /** Ends the user's streams on every room: banned from the server. */

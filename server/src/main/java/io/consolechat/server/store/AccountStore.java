@@ -3,8 +3,10 @@ package io.consolechat.server.store;
 import io.consolechat.protocol.User;
 import io.consolechat.protocol.UserKind;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Users and the hashes of their tokens. Each call is one transaction: all of it is stored, or none. */
@@ -48,6 +50,19 @@ public interface AccountStore {
 
     /** Calls {@code revoked} with the hash of each token another server on the same database revokes. */
     void onRevokedElsewhere(Consumer<String> revoked);
+
+    /**
+     * Calls {@code missed} each time this server listens again to the others on the same database after it
+     * could not: the revocations they announced meanwhile never reached {@link #onRevokedElsewhere} listeners.
+     * Called after listening is in place, so a revocation is either announced or already stored by then.
+     */
+    void onRevocationsMissed(Runnable missed);
+
+    /**
+     * Of {@code tokenHashes}, those whose tokens are stored: not revoked, and not removed since they lapsed.
+     * One query per few hundred hashes.
+     */
+    Set<String> existingTokens(Collection<String> tokenHashes);
 
     /** Removes lapsed tokens, and the temporary and anonymous users left without any; returns the tokens removed. */
     int deleteExpiredTokens(Instant now);

@@ -18,18 +18,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries new events, and revoked tokens, between server instances that share one PostgreSQL database, with
- * LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the range of sequence numbers it
- * added; PostgreSQL delivers that only if the batch commits, in commit order. Another instance reads those
- * events from the table (the truth; a payload stays far under the 8,000-byte limit) and publishes them to
- * its local bus, but only for rooms someone there follows. A notification that comes late loses nothing: a
+ * Carries new events, revoked tokens and ended streams between server instances that share one PostgreSQL
+ * database, with LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the
+ * range of sequence numbers it added; PostgreSQL delivers that only if the batch commits, in commit order.
+ * Another instance reads those events from the table (the truth; a payload stays far under the 8,000-byte
+ * limit) and publishes them to its local bus, but only for rooms someone there follows. A notification that comes late loses nothing: a
  * stream that sees a later sequence number reads the gap from the table. One that never comes, because the
  * listening connection was lost (PostgreSQL restarted, the backend was ended, the connection was reset),
  * would leave a quiet room's streams without the event until the room's next one: so each time this
  * instance listens again (or first listens after streams may have opened) it catches up, reading from the
  * table, for each room it follows, the events after the last one its bus published (see
- * {@link #catchUp()}). A connection that dies without a word (a network path that drops packets rather
- * than resetting) goes unnoticed here, as nothing is sent on it.
+ * {@link #catchUp()}). A connection can also die without a word (a network path that drops packets rather
+ * than resetting it): waiting for notifications sends nothing, so after a few quiet seconds the listener asks
+ * the connection a trivial query, and every read on it has a bounded wait; a dead connection fails within
+ * {@link #CHECK_AFTER_QUIET_MILLIS} plus {@link #READ_TIMEOUT_SECONDS}, and is replaced as a lost one is.
+ *
+ * <p>Revoked tokens and ended streams are announced once, with nothing in the table to catch up from: after
+ * listening again, the listeners of {@link #onMissed} learn from the tables what those would have told.
  */
 final class PostgresNotifications implements CommitNotice, StreamEnds, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
@@ -37,6 +42,17 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     static final String REVOKED = "console_chat_revoked";
     static final String STREAMS_ENDED = "console_chat_stream_ends";
     private static final int POLL_MILLIS = 500;
+    /**
+     * How long the listening connection may stay quiet before the listener checks it with {@code SELECT 1}:
+     * one round trip every few seconds at most, and none while notifications come.
+     */
+    private static final long CHECK_AFTER_QUIET_MILLIS = 5_000;
+    /**
+     * The longest any read on the listening connection may wait (the driver's {@code socketTimeout}; a wait
+     * for notifications uses its own, shorter one): the check's answer, or the answers while connecting.
+     * Past it the driver closes the connection.
+     */
+    private static final int READ_TIMEOUT_SECONDS = 5;
     /**
      * The most events read at once: a batch holds at most 1,000 (a stream reads anything beyond this from the
      * table itself), and a catch-up reads each room's events in pages of this many.
@@ -54,6 +70,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     private volatile Transactions transactions;
     private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> missListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread listener;
     /** Counted down once the first attempt to listen has ended, in place or failed. */
@@ -120,8 +137,23 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         endListeners.add(listener);
     }
 
+    @Override
+    public void onAnnouncementsMissed(Runnable listener) {
+        missListeners.add(listener);
+    }
+
     void onRevoked(Consumer<String> listener) {
         revocationListeners.add(listener);
+    }
+
+    /**
+     * {@code listener} runs each time this instance listens again after it could not, once LISTEN is in
+     * place and the events are caught up on: the revocations and ended streams announced meanwhile are lost,
+     * and what they would have told is to be read from the tables. It runs on the listening thread; if it
+     * fails, the connection is given up and the next one runs it again.
+     */
+    void onMissed(Runnable listener) {
+        missListeners.add(listener);
     }
 
     private void listen() {
@@ -130,6 +162,8 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         while (!closed) {
             try (var conn = DriverManager.getConnection(url.jdbcUrl(), connectionProperties());
                  var statement = conn.createStatement()) {
+                // Whatever the URL says: without a read timeout a dead connection goes unnoticed.
+                conn.setNetworkTimeout(Runnable::run, (int) TimeUnit.SECONDS.toMillis(READ_TIMEOUT_SECONDS));
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + REVOKED);
                 statement.execute("LISTEN " + STREAMS_ENDED);
@@ -140,13 +174,22 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                 // Read after LISTEN is in place: if start has not returned yet, no stream was open before it.
                 if (listenedBefore || started) {
                     catchUp();
+                    missListeners.forEach(Runnable::run);
                 }
                 listenedBefore = true;
                 firstAttempt.countDown();
                 var notifications = conn.unwrap(PGConnection.class);
+                long heard = System.nanoTime();
                 while (!closed) {
                     var received = notifications.getNotifications(POLL_MILLIS);
-                    if (received != null) {
+                    if (received == null || received.length == 0) {
+                        if (System.nanoTime() - heard >= TimeUnit.MILLISECONDS.toNanos(CHECK_AFTER_QUIET_MILLIS)) {
+                            // Silence may be a dead connection: an answer within the read timeout shows it is not.
+                            statement.execute("SELECT 1");
+                            heard = System.nanoTime();
+                        }
+                    } else {
+                        heard = System.nanoTime();
                         for (var notification : received) {
                             if (notification.getName().equals(REVOKED)) {
                                 revoked(notification.getParameter());
@@ -169,7 +212,11 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         }
     }
 
-    /** The user and password of the URL, and a name of its own (which a name in the URL overrides). */
+    /**
+     * The user and password of the URL, and a name and a read timeout of its own (which the URL's
+     * {@code ApplicationName} and {@code socketTimeout} override; {@link #listen} sets the timeout again once
+     * connected).
+     */
     private Properties connectionProperties() {
         var properties = new Properties();
         if (url.user() != null) {
@@ -179,6 +226,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
             properties.setProperty("password", url.password());
         }
         PGProperty.APPLICATION_NAME.set(properties, APPLICATION_NAME);
+        PGProperty.SOCKET_TIMEOUT.set(properties, READ_TIMEOUT_SECONDS);
         return properties;
     }
 

@@ -7,14 +7,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Users and tokens in portable SQL. */
 final class SqlAccountStore implements AccountStore {
     private static final String USER_COLUMNS = "id, name, kind, password_hash";
+    private static final int TOKENS_PER_QUERY = 500;
 
     private final Transactions transactions;
     private final PostgresNotifications notifications;
@@ -152,6 +157,40 @@ final class SqlAccountStore implements AccountStore {
         if (notifications != null) {
             notifications.onRevoked(revoked);
         }
+    }
+
+    @Override
+    public void onRevocationsMissed(Runnable missed) {
+        if (notifications != null) {
+            notifications.onMissed(missed);
+        }
+    }
+
+    @Override
+    public Set<String> existingTokens(Collection<String> tokenHashes) {
+        if (tokenHashes.isEmpty()) {
+            return Set.of();
+        }
+        var hashes = List.copyOf(tokenHashes);
+        return transactions.read("check tokens", conn -> {
+            var existing = new HashSet<String>();
+            // In pieces: SQLite takes at most 999 parameters in a statement (older builds), PostgreSQL 65,535.
+            for (int from = 0; from < hashes.size(); from += TOKENS_PER_QUERY) {
+                var piece = hashes.subList(from, Math.min(hashes.size(), from + TOKENS_PER_QUERY));
+                try (var ps = conn.prepareStatement("SELECT token_hash FROM tokens WHERE token_hash IN ("
+                        + String.join(",", Collections.nCopies(piece.size(), "?")) + ")")) {
+                    for (int i = 0; i < piece.size(); i++) {
+                        ps.setString(i + 1, piece.get(i));
+                    }
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            existing.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return existing;
+        });
     }
 
     @Override

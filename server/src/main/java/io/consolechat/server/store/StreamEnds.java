@@ -18,6 +18,12 @@ public interface StreamEnds {
     /** {@code listener} hears what other instances announced. */
     void onAnnounced(Consumer<Ended> listener);
 
+    /**
+     * {@code missed} runs each time this instance listens again to the others after it could not: what they
+     * announced meanwhile never reached the {@link #onAnnounced} listeners.
+     */
+    void onAnnouncementsMissed(Runnable missed);
+
     /** For a database no other instance uses. */
     StreamEnds NONE = new StreamEnds() {
         @Override
@@ -26,6 +32,10 @@ public interface StreamEnds {
 
         @Override
         public void onAnnounced(Consumer<Ended> listener) {
+        }
+
+        @Override
+        public void onAnnouncementsMissed(Runnable missed) {
         }
     };
 }

@@ -8,6 +8,8 @@ import io.consolechat.server.store.AccountStore.NewToken;
 import io.consolechat.server.store.AccountStore.StoredUser;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +88,24 @@ public abstract class AccountStoreContract {
         assertThat(store.deleteToken("t2")).isFalse();
         assertThat(store.tokenOwner("t2", NOW)).isEmpty();
         assertThat(store.tokenOwner("unknown", NOW)).isEmpty();
+    }
+
+    @Test
+    void existingTokensAreTheStoredOnesAmongThoseAskedFor() {
+        var ivy = user("ivy", UserKind.REGISTERED);
+        store.claimName(ivy, token("i1", Duration.ofHours(1)));
+        store.insertToken(ivy.id(), token("i2", Duration.ofHours(1)));
+        store.insertToken(ivy.id(), token("i3", Duration.ofHours(1)));
+        store.deleteToken("i2");
+        assertThat(store.existingTokens(List.of("i1", "i2", "i3", "unknown"))).containsExactlyInAnyOrder("i1", "i3");
+        assertThat(store.existingTokens(List.of())).isEmpty();
+        // More than one query's worth of hashes.
+        var many = new ArrayList<String>();
+        for (int i = 0; i < 1_200; i++) {
+            many.add("x" + i);
+        }
+        many.add(600, "i3");
+        assertThat(store.existingTokens(many)).containsExactly("i3");
     }
 
     @Test

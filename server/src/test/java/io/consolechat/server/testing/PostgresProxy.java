@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * its COMMIT before PostgreSQL gets it, or after PostgreSQL has applied the COMMIT and before its answer
  * reaches the server. It reads the messages the client sends (the SQL of a Parse or a simple Query, and the
  * statement a Bind names) to know where the transaction is; what PostgreSQL sends is copied untouched, except
- * the answer to that COMMIT, which it holds back and drops.
+ * the answer to that COMMIT, which it holds back and drops. It can also silence the connections that
+ * listen for notifications ({@link #silenceListening()}): a dead network path rather than a broken connection.
  */
 public final class PostgresProxy implements AutoCloseable {
     /** Where to break the connection. */
@@ -91,6 +92,23 @@ public final class PostgresProxy implements AutoCloseable {
         return cuts.get();
     }
 
+    /**
+     * Every connection open now that has sent a {@code LISTEN} goes silent: from now on nothing its client
+     * sends reaches PostgreSQL and nothing PostgreSQL sends reaches the client, yet the proxy closes neither
+     * side, as on a network path that drops every packet. It ends only when its client gives up on it and
+     * closes it. Returns how many went silent; connections made later are forwarded as usual.
+     */
+    public int silenceListening() {
+        int silenced = 0;
+        for (var link : links) {
+            if (link.listening) {
+                link.silent = true;
+                silenced++;
+            }
+        }
+        return silenced;
+    }
+
     /** Connections are taken and forwarded again. */
     public void reachable() {
         unreachable = false;
@@ -130,6 +148,10 @@ public final class PostgresProxy implements AutoCloseable {
         private Order order;
         /** Set when the COMMIT to hold the answer of has gone to PostgreSQL. */
         private volatile boolean holdingAnswer;
+        /** Set once the client has sent a LISTEN. */
+        volatile boolean listening;
+        /** Set by {@link #silenceListening()}: what either side sends is read and dropped. */
+        volatile boolean silent;
 
         Link(Socket client, Socket server) {
             this.client = client;
@@ -163,6 +185,12 @@ public final class PostgresProxy implements AutoCloseable {
                     int length = in.readInt();
                     var body = in.readNBytes(length - 4);
                     var sql = sqlOf(type, body);
+                    if (silent) {
+                        continue;
+                    }
+                    if (sql != null && sql.stripLeading().regionMatches(true, 0, "LISTEN ", 0, 7)) {
+                        listening = true;
+                    }
                     if (sql != null && order == null && sql.contains("INSERT INTO events")) {
                         order = next.getAndSet(null);
                         if (order != null && order.cut() == Cut.AT_INSERT) {
@@ -198,6 +226,9 @@ public final class PostgresProxy implements AutoCloseable {
                 var held = new ByteArrayOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (silent) {
+                        continue;
+                    }
                     if (holdingAnswer) {
                         held.write(buffer, 0, n);
                         if (contains(held.toByteArray(), COMMIT_COMPLETE)) {
