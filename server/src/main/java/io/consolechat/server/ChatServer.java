@@ -92,7 +92,7 @@ public final class ChatServer implements AutoCloseable {
                 rates.limit("rooms", config.limits.newRooms, "new rooms"), mentions, database.streamEnds());
         // A token another server revoked ends its streams here as well; so do the tokens revoked while this
         // server was not listening, once it listens again.
-        database.accounts().onRevokedElsewhere(rooms::endStreamsOfToken);
+        database.accounts().onRevokedElsewhere(this::endStreamsOfToken);
         database.accounts().onRevocationsMissed(() -> endStreamsOfMissedRevocations(tokens));
         var moderation = new Moderation(rooms, access, database.events(), personal);
         var conversations = new Conversations(rooms, database.accounts(), database.blocks(), personal, clock);
@@ -182,6 +182,7 @@ public final class ChatServer implements AutoCloseable {
             if (!enforcedBans.contains(key)) {
                 tokens.forget(name);
                 rooms.endStreams(name);
+                personal.endStreamsOf(name);
                 log.info("user {} is banned from the server: their sessions and streams are ended", name);
             }
         }
@@ -193,12 +194,20 @@ public final class ChatServer implements AutoCloseable {
      * of the open streams' tokens that are no longer stored (one query per few hundred open tokens).
      */
     private void endStreamsOfMissedRevocations(BearerTokens tokens) {
-        var gone = tokens.goneAmong(rooms.streamingTokens());
-        gone.forEach(rooms::endStreamsOfToken);
+        var streaming = new java.util.HashSet<>(rooms.streamingTokens());
+        streaming.addAll(personal.streamingTokens());
+        var gone = tokens.goneAmong(streaming);
+        gone.forEach(this::endStreamsOfToken);
         if (!gone.isEmpty()) {
             log.info("ended the streams of {} tokens revoked on other servers while this one was not listening",
                     gone.size());
         }
+    }
+
+    /** Ends every stream opened with the token, which was revoked: room streams and personal streams. */
+    private void endStreamsOfToken(String tokenHash) {
+        rooms.endStreamsOfToken(tokenHash);
+        personal.endStreamsOfToken(tokenHash);
     }
 
     /**

@@ -48,6 +48,7 @@ public final class ChatApi {
     private final RoomStream stream;
     private final CombinedStream combined;
     private final Conversations conversations;
+    private final PersonalEvents personal;
     private final StreamTickets tickets;
     private final Guards guards;
     private final WholeAnswers wholeAnswers;
@@ -60,6 +61,7 @@ public final class ChatApi {
         this.access = access;
         this.moderation = moderation;
         this.conversations = conversations;
+        this.personal = personal;
         this.accounts = accounts;
         this.auth = new Authenticator(tokens, tickets, clock);
         this.tokens = tokens;
@@ -191,6 +193,7 @@ public final class ChatApi {
         var session = auth.require(ctx);
         tokens.revoke(session.tokenHash());
         rooms.endStreamsOfToken(session.tokenHash());
+        personal.endStreamsOfToken(session.tokenHash());
         ctx.status(204);
     }
 

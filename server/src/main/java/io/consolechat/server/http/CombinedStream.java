@@ -123,8 +123,8 @@ final class CombinedStream {
             }
             if (request.personal() != null) {
                 sources.mine = switch (request.personal()) {
-                    case Backlog.Since since -> personal.listen(user.user(), since.seq(), 0, signal);
-                    case Backlog.Recent recent -> personal.listen(user.user(), null, recent.count(), signal);
+                    case Backlog.Since since -> personal.listen(user, since.seq(), 0, signal);
+                    case Backlog.Recent recent -> personal.listen(user, null, recent.count(), signal);
                 };
             }
             ctx.status(200);

@@ -4,10 +4,12 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.protocol.Names;
 import io.consolechat.protocol.PersonalEvent;
 import io.consolechat.protocol.User;
+import io.consolechat.server.auth.Session;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.error.StoreException;
 import io.consolechat.server.store.PersonalLog;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,15 +62,16 @@ public final class PersonalEvents {
     }
 
     /**
-     * Opens {@code user}'s personal stream: every item after {@code since}, or (null) the last {@code history}
-     * items, then live ones; every arrival pokes {@code signal}.
+     * Opens the personal stream of {@code session}'s user: every item after {@code since}, or (null) the last
+     * {@code history} items, then live ones; every arrival pokes {@code signal}.
      */
-    public PersonalFeed listen(User user, Long since, int history, StreamSignal signal) {
+    public PersonalFeed listen(Session session, Long since, int history, StreamSignal signal) {
         if (closing) {
             throw new Refused(ErrorCode.UNAVAILABLE, "the server is shutting down; try again shortly");
         }
-        var key = Names.userKey(user.name());
-        var feed = new PersonalFeed(log, key, since, history, bufferCapacity, signal, this::remove);
+        var key = Names.userKey(session.user().name());
+        var feed = new PersonalFeed(log, key, session.tokenHash(), since, history, bufferCapacity, signal,
+                this::remove);
         listeners.compute(key, (k, feeds) -> {
             var live = feeds == null ? ConcurrentHashMap.<PersonalFeed>newKeySet() : feeds;
             live.add(feed);
@@ -85,6 +88,27 @@ public final class PersonalEvents {
             feeds.remove(feed);
             return feeds.isEmpty() ? null : feeds;
         });
+    }
+
+    /** Ends every personal feed opened with the token, which was just revoked (each stream gets its end line). */
+    public void endStreamsOfToken(String tokenHash) {
+        listeners.values().forEach(feeds -> feeds.stream().filter(feed -> feed.tokenHash().equals(tokenHash))
+                .forEach(PersonalFeed::end));
+    }
+
+    /** Ends the personal feeds of the user of that name, whatever their tokens: banned from the server. */
+    public void endStreamsOf(String userName) {
+        var feeds = listeners.get(Names.userKey(userName));
+        if (feeds != null) {
+            feeds.forEach(PersonalFeed::end);
+        }
+    }
+
+    /** The tokens of the open personal feeds. */
+    public Set<String> streamingTokens() {
+        var tokens = new HashSet<String>();
+        listeners.values().forEach(feeds -> feeds.forEach(feed -> tokens.add(feed.tokenHash())));
+        return tokens;
     }
 
     /** Ends every open personal feed (each stream writes its end line) and refuses new ones. */

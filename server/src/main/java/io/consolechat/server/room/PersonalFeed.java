@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 public final class PersonalFeed implements AutoCloseable {
     private final PersonalLog log;
     private final String userKey;
+    /** The token the stream was opened with: its revocation ends the stream. */
+    private final String tokenHash;
     private final int capacity;
     private final StreamSignal signal;
     private final Consumer<PersonalFeed> onClose;
@@ -28,10 +30,11 @@ public final class PersonalFeed implements AutoCloseable {
     private boolean backlogStarted;
     private long last;
 
-    PersonalFeed(PersonalLog log, String userKey, Long since, int history, int capacity, StreamSignal signal,
-                 Consumer<PersonalFeed> onClose) {
+    PersonalFeed(PersonalLog log, String userKey, String tokenHash, Long since, int history, int capacity,
+                 StreamSignal signal, Consumer<PersonalFeed> onClose) {
         this.log = log;
         this.userKey = userKey;
+        this.tokenHash = tokenHash;
         this.since = since;
         this.history = history;
         this.capacity = capacity;
@@ -41,6 +44,10 @@ public final class PersonalFeed implements AutoCloseable {
 
     String userKey() {
         return userKey;
+    }
+
+    String tokenHash() {
+        return tokenHash;
     }
 
     void deliver(PersonalEvent item) {

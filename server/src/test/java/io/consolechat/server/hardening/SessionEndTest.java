@@ -22,11 +22,12 @@ class SessionEndTest {
             var other = api.login("staying", null);
             try (var lobby = api.stream("/room/lobby?timeout=3600", token);
                  var dev = api.stream("/room/dev?timeout=3600", token);
+                 var mine = api.stream("/me/events?timeout=3600", token);
                  var kept = api.stream("/room/lobby?timeout=3600", other)) {
                 assertThat(lobby.nextEvent(Duration.ofSeconds(5)).kind()).isEqualTo(EventType.JOIN);
                 assertThat(dev.nextEvent(Duration.ofSeconds(5)).kind()).isEqualTo(EventType.JOIN);
                 assertThat(api.post("/logout", token, null).status()).isEqualTo(204);
-                for (var ended : new Api.Stream[] {lobby, dev}) {
+                for (var ended : new Api.Stream[] {lobby, dev, mine}) {
                     var rest = ended.itemsToEnd(Duration.ofSeconds(1));
                     assertThat(rest.getLast()).isInstanceOf(StreamItem.End.class);
                 }
