@@ -158,25 +158,8 @@ public final class Feed implements AutoCloseable {
      * once the feed has ended (closed and drained) or {@code sink} refused an event.
      */
     public boolean pump(Sink sink) {
-        var event = subscription.pollToWrite();
-        if (event == null) {
-            if (subscription.closed() == Subscription.Closed.NOT) {
-                return true;
-            }
-            // Ended: what it is still owed, then the end.
-            for (var owed = owed(); !owed.isEmpty(); owed = owed()) {
-                for (var missing : owed) {
-                    if (!sink.write(missing)) {
-                        return false;
-                    }
-                    last = missing.seq();
-                }
-                sink.flush();
-            }
-            return false;
-        }
         boolean[] refused = new boolean[1];
-        while (event != null) {
+        for (var event = subscription.pollToWrite(); event != null; event = subscription.pollToWrite()) {
             fillGapBefore(event, missing -> {
                 if (!refused[0] && sink.write(missing)) {
                     last = missing.seq();
@@ -199,9 +182,22 @@ public final class Feed implements AutoCloseable {
                 subscription.pollToWrite();
                 return false;
             }
-            event = subscription.pollToWrite();
         }
-        return subscription.closed() == Subscription.Closed.NOT;
+        if (subscription.closed() == Subscription.Closed.NOT) {
+            return true;
+        }
+        // Ended, and what was buffered is written: what it is still owed (the leave or kick that ended it,
+        // which the fan-out may not have brought yet), then the end.
+        for (var owed = owed(); !owed.isEmpty(); owed = owed()) {
+            for (var missing : owed) {
+                if (!sink.write(missing)) {
+                    return false;
+                }
+                last = missing.seq();
+            }
+            sink.flush();
+        }
+        return false;
     }
 
     /** Stops the fan-out's direct writes; once this returns, none is under way and {@link #lastSeq} is final. */
