@@ -42,7 +42,7 @@ public final class LocalBus implements EventBus, AutoCloseable {
 
     /**
      * A lane per two cores: the fan-out's socket writes share the cores with the requests, the commits and
-     * the streams' own threads; on two cores, two lanes writing at once spent more per write than one.
+     * the streams' turns; on two cores, two lanes writing at once spent more per write than one.
      */
     public LocalBus() {
         this(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));

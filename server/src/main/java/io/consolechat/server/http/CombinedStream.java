@@ -16,7 +16,6 @@ import io.consolechat.server.room.PersonalFeed;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.room.StreamSignal;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +135,7 @@ final class CombinedStream {
                 goLive(ctx, request, out, sources, signal, cursors, deadline, done);
                 live = true;
             } else {
-                end(ctx, out, request, cursors);
+                writers.end(ctx, out, request.format().line(end(request, cursors)));
             }
         } finally {
             if (!live) {
@@ -169,7 +168,7 @@ final class CombinedStream {
 
             @Override
             public void writeEnd() {
-                end(ctx, out, request, cursors);
+                writers.end(ctx, out, request.format().line(end(request, cursors)));
             }
 
             @Override
@@ -180,18 +179,6 @@ final class CombinedStream {
         out.onBroken(stream::wake);
         signal.onPoke(stream::wake);
         stream.takeOver(ctx);
-    }
-
-    /** Queues the end line with every cursor and completes the response once everything is written. */
-    private void end(Context ctx, StreamWriter out, Request request, Cursors cursors) {
-        out.addLast(request.format().line(end(request, cursors)));
-        try {
-            writers.finish(ctx, out);
-        } catch (IOException e) {
-            log.debug("stream of {} rooms ended early: {}", request.rooms().size(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void close(Sources sources, StreamWriter out, Runnable done) {
@@ -226,19 +213,8 @@ final class CombinedStream {
     private boolean writeBacklogs(StreamWriter out, StreamFormat format, Sources sources, Cursors cursors)
             throws InterruptedException {
         for (var entry : sources.feeds.entrySet()) {
-            var feed = entry.getValue();
-            while (!feed.live()) {
-                var page = writers.nextBacklogPage(feed, format);
-                for (int i = 0; i < page.events().size(); i++) {
-                    if (!writers.addWhenRoom(out, page.lines().get(i))) {
-                        return false;
-                    }
-                    cursors.rooms.put(entry.getKey(), page.events().get(i).seq());
-                }
-                cursors.rooms.put(entry.getKey(), feed.lastSeq());
-                if (!writers.awaitWritten(out)) {
-                    return false;
-                }
+            if (!writers.writeBacklog(out, entry.getValue(), format, seq -> cursors.rooms.put(entry.getKey(), seq))) {
+                return false;
             }
         }
         var mine = sources.mine;
@@ -261,10 +237,28 @@ final class CombinedStream {
     }
 
     /**
-     * Writes what arrived in any feed since the last turn; false once a feed has ended, or the writer's cap
-     * stopped a line (the cursors are at the last line queued).
+     * Writes what arrived in any feed since the last turn, polling them all again until none has more (a
+     * feed that ended hands out what it is owed, a page at a time, before it says so); false once a feed has
+     * ended, or the writer's cap stopped a line (the cursors are at the last line queued).
      */
     private boolean writeArrived(StreamWriter out, StreamFormat format, Sources sources, Cursors cursors) {
+        while (true) {
+            switch (writeRound(out, format, sources, cursors)) {
+                case WROTE -> { }
+                case NOTHING -> {
+                    return true;
+                }
+                case END -> {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** What one poll of every feed came to. */
+    private enum Round { WROTE, NOTHING, END }
+
+    private Round writeRound(StreamWriter out, StreamFormat format, Sources sources, Cursors cursors) {
         boolean ended = false;
         boolean wrote = false;
         for (var entry : sources.feeds.entrySet()) {
@@ -274,7 +268,7 @@ final class CombinedStream {
                 ended = true;
             } else if (!events.isEmpty()) {
                 if (!sendEvents(out, format, entry.getKey(), feed, events, cursors)) {
-                    return false;
+                    return Round.END;
                 }
                 wrote = true;
             }
@@ -286,7 +280,7 @@ final class CombinedStream {
                 ended = true;
             } else if (!items.isEmpty()) {
                 if (!sendPersonal(out, format, mine, items, cursors)) {
-                    return false;
+                    return Round.END;
                 }
                 wrote = true;
             }
@@ -294,7 +288,7 @@ final class CombinedStream {
         if (wrote) {
             out.flush();
         }
-        return !ended;
+        return ended ? Round.END : wrote ? Round.WROTE : Round.NOTHING;
     }
 
     /** Queues the events' lines; false when the writer's cap stopped them (the cursor is at the last queued). */

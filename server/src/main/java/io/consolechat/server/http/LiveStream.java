@@ -46,7 +46,11 @@ final class LiveStream {
     private final StreamLine keepalive;
     private final Executor turns;
     private final ScheduledExecutorService timer;
-    private final AtomicInteger wakes = new AtomicInteger();
+    /**
+     * Wake-ups asked for and not yet taken. It starts at one, held back: turns begin only once the response
+     * is the stream's ({@link #takeOver}), however early its sources poke it.
+     */
+    private final AtomicInteger wakes = new AtomicInteger(1);
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** Jetty found the connection failed: the response is no longer the stream's to write or complete. */
     private volatile boolean lost;
@@ -104,26 +108,36 @@ final class LiveStream {
             }
         });
         ctx.future(() -> ended);
-        // Whatever its sources got before they could wake it.
-        wake();
+        // The first turn, held back until now: it writes whatever came meanwhile.
+        startTurns();
     }
 
     /** Asks for a turn: now, or once the turn under way is over. Never blocks. */
     void wake() {
         if (wakes.getAndIncrement() == 0) {
-            try {
-                turns.execute(this::takeTurns);
-            } catch (RejectedExecutionException e) {
-                // The server has stopped: its streams have ended already.
-                wakes.set(0);
-            }
+            startTurns();
+        }
+    }
+
+    private void startTurns() {
+        try {
+            turns.execute(this::takeTurns);
+        } catch (RejectedExecutionException e) {
+            // The server has stopped: its streams have ended already.
+            wakes.set(0);
         }
     }
 
     private void takeTurns() {
         int asked = wakes.get();
         do {
-            turn();
+            try {
+                turn();
+            } catch (RuntimeException | Error e) {
+                // Releasing what an ended stream held failed: nothing is left to run for it, and the next
+                // wake-ups must still find the count at zero.
+                log.warn("a stream's turn failed: {}", e.toString());
+            }
             asked = wakes.addAndGet(-asked);
         } while (asked != 0);
     }

@@ -9,7 +9,6 @@ import io.consolechat.server.room.Feed;
 import io.consolechat.server.room.RoomService;
 import io.consolechat.server.room.StreamSignal;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -80,41 +79,19 @@ final class RoomStream {
             ctx.res().setHeader("Cache-Control", "no-cache");
             // Tells nginx and similar proxies not to buffer the stream.
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            long cursor = writeBacklog(out, request.format(), feed);
-            if (feed.live() && !out.broken() && !out.overflowed() && System.nanoTime() - deadline < 0) {
+            var cursor = new long[] {feed.lastSeq()};
+            if (writers.writeBacklog(out, feed, request.format(), seq -> cursor[0] = seq)
+                    && System.nanoTime() - deadline < 0) {
                 goLive(ctx, request.format(), out, feed, signal, deadline, done);
                 live = true;
             } else {
-                end(ctx, out, request.format(), cursor);
+                writers.end(ctx, out, request.format().line(new StreamItem.End(cursor[0])));
             }
         } finally {
             if (!live) {
                 close(feed, out, done);
             }
         }
-    }
-
-    /**
-     * Writes the backlog, whatever the timeout, a page at a time, each read once the one before is written,
-     * and each line queued once the writes leave room for it under the cap; returns the cursor after the last
-     * event queued.
-     */
-    private long writeBacklog(StreamWriter out, StreamFormat format, Feed feed) throws InterruptedException {
-        long cursor = feed.lastSeq();
-        while (!feed.live()) {
-            var page = writers.nextBacklogPage(feed, format);
-            for (int i = 0; i < page.events().size(); i++) {
-                if (!writers.addWhenRoom(out, page.lines().get(i))) {
-                    return cursor;
-                }
-                cursor = page.events().get(i).seq();
-            }
-            cursor = feed.lastSeq();
-            if (!writers.awaitWritten(out)) {
-                return cursor;
-            }
-        }
-        return cursor;
     }
 
     /**
@@ -146,7 +123,7 @@ final class RoomStream {
             @Override
             public void writeEnd() {
                 feed.stopLive();
-                end(ctx, out, format, feed.lastSeq());
+                writers.end(ctx, out, format.line(new StreamItem.End(feed.lastSeq())));
             }
 
             @Override
@@ -160,19 +137,6 @@ final class RoomStream {
         feed.writeLive(sink);
         signal.onPoke(stream::wake);
         stream.takeOver(ctx);
-    }
-
-    /** Queues the end line with the cursor and completes the response once everything is written. */
-    private void end(Context ctx, StreamWriter out, StreamFormat format, long cursor) {
-        out.addLast(format.line(new StreamItem.End(cursor)));
-        try {
-            writers.finish(ctx, out);
-        } catch (IOException e) {
-            // The client went away: nobody is left to tell.
-            log.debug("stream ended early: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void close(Feed feed, StreamWriter out, Runnable done) {

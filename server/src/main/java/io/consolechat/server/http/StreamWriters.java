@@ -7,7 +7,6 @@ import io.consolechat.server.error.Refused;
 import io.consolechat.server.room.Feed;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -29,6 +31,7 @@ import org.eclipse.jetty.http.HttpVersion;
  * timeouts. No thread per stream waits for either.
  */
 public final class StreamWriters implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamWriters.class);
     /** When bytes will be free again is not known; a few seconds is a fair pause before trying again. */
     private static final long RETRY_AFTER_SECONDS = 5;
 
@@ -58,15 +61,10 @@ public final class StreamWriters implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::abortStuckWrites, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    /** The keepalive interval of quiet streams. */
-    Duration keepalive() {
-        return config.keepalive;
-    }
-
     /**
      * Runs {@code out}'s stream from now on, in turns (see {@link LiveStream}), until {@code deadlineNanos}
      * or until {@code source} ends it; {@code keepalive} is written whenever the stream has been quiet for the
-     * keepalive interval. The caller wakes the stream once it is set up.
+     * keepalive interval. Its turns begin once {@link LiveStream#takeOver} hands it the response.
      */
     LiveStream live(StreamWriter out, long deadlineNanos, StreamLine keepalive, LiveStream.Source source) {
         return new LiveStream(out, source, deadlineNanos, config.keepalive.toNanos(), keepalive, turns, timer);
@@ -134,18 +132,50 @@ public final class StreamWriters implements AutoCloseable {
     }
 
     /**
-     * Writes what is queued, the end line included, then completes the response (the last chunk) now, while
+     * Writes the backlog of {@code feed}, whatever the timeout, a page at a time, each read once the one before
+     * is written and each line queued once the writes leave room for it under the cap; {@code cursor} gets
+     * the seq after which the client resumes as lines are queued. False when the cap, the write timeout or a
+     * failed connection stopped it.
+     */
+    boolean writeBacklog(StreamWriter writer, Feed feed, StreamFormat format, LongConsumer cursor)
+            throws InterruptedException {
+        while (!feed.live()) {
+            var page = nextBacklogPage(feed, format);
+            for (int i = 0; i < page.events().size(); i++) {
+                if (!addWhenRoom(writer, page.lines().get(i))) {
+                    return false;
+                }
+                cursor.accept(page.events().get(i).seq());
+            }
+            cursor.accept(feed.lastSeq());
+            if (!awaitWritten(writer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Queues the end line and writes what is queued, then completes the response (the last chunk) now, while
      * the stream still counts as open: shutdown waits for open streams, and must not cut a response short.
      */
-    void finish(Context ctx, StreamWriter writer) throws IOException, InterruptedException {
-        if (awaitWritten(writer)) {
-            ctx.res().getOutputStream().close();
-            if (stopping) {
-                // A client reconnects at once after the end line, and would send its next request on this
-                // connection, kept alive, to a server that no longer answers it: it would wait for its own
-                // timeout. Closed, the connection makes it open a new one, which the stopping server refuses.
-                writer.closeConnection();
+    void end(Context ctx, StreamWriter writer, StreamLine endLine) {
+        writer.addLast(endLine);
+        try {
+            if (awaitWritten(writer)) {
+                ctx.res().getOutputStream().close();
+                if (stopping) {
+                    // A client reconnects at once after the end line, and would send its next request on this
+                    // connection, kept alive, to a server that no longer answers it: it would wait for its own
+                    // timeout. Closed, the connection makes it open a new one, which the stopping server refuses.
+                    writer.closeConnection();
+                }
             }
+        } catch (IOException e) {
+            // The client went away: nobody is left to tell.
+            log.debug("stream ended early: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -112,6 +112,30 @@ class MultiRoomStreamTest {
     }
 
     @Test
+    void leavingOneRoomEndsTheWholeStreamAtOnceAfterItsLeave() throws InterruptedException {
+        var reader = api.login("leaver", null);
+        // An hour's timeout and the default keepalive: only the leave can end this stream soon.
+        try (var stream = api.stream("/stream?timeout=3600&rooms=left-behind,kept-on", reader)) {
+            assertThat(stream.status()).isEqualTo(200);
+            var joins = new ArrayList<Event>();
+            while (joins.size() < 2) {
+                if (stream.nextItem(SOON) instanceof Event event) {
+                    joins.add(event);
+                }
+            }
+            assertThat(api.post("/room/left-behind/leave", reader, null).status()).isEqualTo(200);
+
+            var rest = stream.itemsToEnd(Duration.ofSeconds(2));
+            assertThat(rest.getFirst()).isInstanceOfSatisfying(Event.class, leave -> {
+                assertThat(leave.kind()).isEqualTo(EventType.LEAVE);
+                assertThat(leave.room()).isEqualTo("left-behind");
+            });
+            var end = (StreamItem.RoomsEnd) rest.getLast();
+            assertThat(end.since()).containsEntry("left-behind", ((Event) rest.getFirst()).seq());
+        }
+    }
+
+    @Test
     void roomsAndThePersonalStreamShareOneStreamAndOneEndLine() throws InterruptedException {
         var me = api.login("combined", null);
         var friend = api.login("friend", null);
