@@ -45,6 +45,8 @@ public final class StreamSlots implements AutoCloseable {
     /** Users and addresses whose count changed since it was last published. */
     private final Set<String> changedUsers = ConcurrentHashMap.newKeySet();
     private final Set<String> changedAddresses = ConcurrentHashMap.newKeySet();
+    /** A publication failed: the next one sends every count. Only the publishing thread uses it. */
+    private boolean republishAll;
     private final ScheduledExecutorService publisher;
 
     /**
@@ -139,8 +141,17 @@ public final class StreamSlots implements AutoCloseable {
         }
     }
 
-    /** Publishes the counts that changed and renews the lease; what fails to go out is tried again next time. */
+    /**
+     * Publishes the counts that changed and renews the lease; what fails to go out is tried again next time.
+     * After a failure, every count goes out again: while this server could not renew its lease, another may
+     * have found it lapsed and forgotten all of this server's counts, those that did not change among them.
+     */
     private void publish() {
+        if (republishAll) {
+            republishAll = false;
+            changedUsers.addAll(byUser.keySet());
+            changedAddresses.addAll(byAddress.keySet());
+        }
         var users = current(changedUsers, byUser);
         var addresses = current(changedAddresses, byAddress);
         try {
@@ -148,6 +159,7 @@ public final class StreamSlots implements AutoCloseable {
         } catch (RuntimeException e) {
             changedUsers.addAll(users.keySet());
             changedAddresses.addAll(addresses.keySet());
+            republishAll = true;
             log.warn("could not publish the open stream counts: {}", e.getMessage());
         }
     }
