@@ -6,6 +6,7 @@ import io.consolechat.protocol.ErrorCode;
 import io.consolechat.server.config.Rate;
 import io.consolechat.server.error.Refused;
 import io.consolechat.server.store.BucketTime;
+import io.consolechat.server.store.RateBandwidth;
 import io.consolechat.server.store.RateBuckets;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;
@@ -86,7 +87,7 @@ public final class RateLimit {
 
     private Bucket newBucket() {
         return Bucket.builder()
-                .addLimit(limit -> limit.capacity(rate.burst()).refillGreedy(rate.refill(), rate.period()))
+                .addLimit(RateBandwidth.of(rate))
                 .withCustomTimePrecision(time)
                 .build();
     }

@@ -152,6 +152,12 @@ public final class Database implements AutoCloseable {
      * outcome of a commit that got no answer: fault tests make that short.
      */
     public static Database openPostgres(PostgresUrl url, EventBus bus, Clock clock, Duration inDoubtLimit) {
+        return open(postgresPool(url), "postgresql", url.toString(), url, null, new PostgresNotifications(url, bus),
+                bus, clock, inDoubtLimit);
+    }
+
+    /** A pool of connections to {@code url}, each borrower waiting at most 5 s for one. */
+    private static HikariConfig postgresPool(PostgresUrl url) {
         var config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());
         config.setUsername(url.user());
@@ -159,8 +165,7 @@ public final class Database implements AutoCloseable {
         // A request waits this long for a connection before it gets its 503: a database that is gone must not
         // hold requests for Hikari's default 30 s.
         config.setConnectionTimeout(5_000);
-        return open(config, "postgresql", url.toString(), url, null, new PostgresNotifications(url, bus), bus,
-                clock, inDoubtLimit);
+        return config;
     }
 
     /**
@@ -168,14 +173,10 @@ public final class Database implements AutoCloseable {
      * is harmless: so their commits do not wait for the disk.
      */
     private static HikariDataSource limitsPool(PostgresUrl url) {
-        var config = new HikariConfig();
-        config.setJdbcUrl(url.jdbcUrl());
-        config.setUsername(url.user());
-        config.setPassword(url.password());
+        var config = postgresPool(url);
         config.setPoolName("console-chat-limits");
         config.setMaximumPoolSize(LIMIT_CONNECTIONS);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(5_000);
         config.setConnectionInitSql("SELECT set_config('synchronous_commit', 'off', false),"
                 + " set_config('statement_timeout', '" + LIMIT_STATEMENT_TIMEOUT_MS + "', false)");
         return new HikariDataSource(config);

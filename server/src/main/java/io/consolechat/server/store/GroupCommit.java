@@ -155,7 +155,7 @@ final class GroupCommit implements AutoCloseable {
     private Stored settle(Transactions.Written.InDoubt<Stored> doubt, int events) {
         var cause = doubt.failure().getCause();
         log.warn("the database did not answer the commit of {} events ({}); asking it whether they were stored",
-                events, cause);
+                events, String.valueOf(cause));
         long deadline = System.nanoTime() + inDoubtLimit.toNanos();
         while (true) {
             var outcome = ask(doubt.result().mark());

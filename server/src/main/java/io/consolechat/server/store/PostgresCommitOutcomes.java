@@ -92,8 +92,11 @@ final class PostgresCommitOutcomes implements CommitOutcomes {
         try (var ps = conn.prepareStatement("SELECT pg_terminate_backend(pid) " + OPEN
                 + " AND state = 'idle in transaction'")) {
             bind(ps, mark);
-            ps.executeQuery().close();
-            log.info("ended the database session {} that held an unanswered commit open", mark.backendPid());
+            try (var rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    log.info("ended the database session {} that held an unanswered commit open", mark.backendPid());
+                }
+            }
         } catch (SQLException e) {
             log.debug("could not end the database session {}: {}", mark.backendPid(), e.toString());
         }

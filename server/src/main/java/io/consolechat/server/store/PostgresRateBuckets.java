@@ -63,7 +63,7 @@ final class PostgresRateBuckets implements RateBuckets {
 
     private static BucketConfiguration configuration(Rate rate) {
         return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(rate.burst()).refillGreedy(rate.refill(), rate.period()))
+                .addLimit(RateBandwidth.of(rate))
                 .build();
     }
 }
