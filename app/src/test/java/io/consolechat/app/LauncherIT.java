@@ -131,18 +131,27 @@ class LauncherIT {
     }
 
     @Test
-    void theServerRunsWithTheHeapThatConsoleChatHeapSetsAnd512MiBWithoutIt() throws Exception {
+    void theServerRunsWithTheHeapThatConsoleChatHeapSetsAnd512MiBWithoutItAndTheSerialCollectorUpTo512MiB() throws Exception {
         // A JDK that cannot make a cache, so that the calls it logs are the commands' alone.
         var jdk = fakeJdk("21.0.5+11-LTS", "-XX:AOT*");
         var calls = jdk.resolve("calls.log");
 
         assertThat(run(Map.of("JAVA_HOME", jdk.toString()), "server", "--help").exitCode()).isZero();
-        assertThat(Files.readString(calls)).startsWith("-Xmx512m -Xms32m ").contains("server --help");
+        assertThat(Files.readString(calls)).startsWith("-Xmx512m -Xms32m -XX:+UseSerialGC ")
+                .contains("server --help");
 
+        // A larger heap keeps the JVM's own collector.
         Files.writeString(calls, "");
         assertThat(run(Map.of("JAVA_HOME", jdk.toString(), "CONSOLE_CHAT_HEAP", "2g"), "server", "--help")
                 .exitCode()).isZero();
-        assertThat(Files.readString(calls)).startsWith("-Xmx2g ");
+        assertThat(Files.readString(calls)).startsWith("-Xmx2g -Xms32m ").doesNotContain("GC");
+
+        // So does a collector the operator names.
+        Files.writeString(calls, "");
+        assertThat(run(Map.of("JAVA_HOME", jdk.toString(), "CONSOLE_CHAT_JAVA_OPTS", "-XX:+UseG1GC"), "server",
+                "--help").exitCode()).isZero();
+        assertThat(Files.readString(calls)).startsWith("-Xmx512m -Xms32m -XX:+UseG1GC ")
+                .doesNotContain("UseSerialGC");
 
         Files.writeString(calls, "");
         var bad = run(Map.of("JAVA_HOME", jdk.toString(), "CONSOLE_CHAT_HEAP", "lots"), "server", "--help");
