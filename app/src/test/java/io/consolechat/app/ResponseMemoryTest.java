@@ -164,9 +164,10 @@ class ResponseMemoryTest {
 
     private void start(String... flags) throws Exception {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // An OutOfMemoryError the server catches and turns into a 500 is not always logged: this makes any
-        // of them end the process, with a line saying so.
-        var command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+        // The launcher's settings for its default heap (./console-chat), and one more: an OutOfMemoryError the
+        // server catches and turns into a 500 is not always logged, so any of them ends the process, with a
+        // line saying so.
+        var command = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "server", "--host", "127.0.0.1",
                 "--port", "0", "--data-dir", dir.resolve("data").toString(), "--send-rate", "10000",
