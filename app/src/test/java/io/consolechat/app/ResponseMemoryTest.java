@@ -167,8 +167,8 @@ class ResponseMemoryTest {
         // The launcher's settings for its default heap (./console-chat), and one more: an OutOfMemoryError the
         // server catches and turns into a 500 is not always logged, so any of them ends the process, with a
         // line saying so.
-        var command = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED", "-cp",
+        var command = new ArrayList<>(List.of(java, "-Xmx512m", "-Xms32m", "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "server", "--host", "127.0.0.1",
                 "--port", "0", "--data-dir", dir.resolve("data").toString(), "--send-rate", "10000",
                 "--send-burst", "10000"));
