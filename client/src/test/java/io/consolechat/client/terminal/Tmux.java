@@ -117,15 +117,23 @@ final class Tmux implements AutoCloseable {
     }
 
     void awaitScreen(String what, Predicate<String> condition) {
+        awaitScreen(what, condition, WAIT);
+    }
+
+    void awaitScreen(String what, Predicate<String> condition, Duration wait) {
         try {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> condition.test(screen()));
+            await().atMost(wait).pollInterval(Duration.ofMillis(100)).until(() -> condition.test(screen()));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no " + what + " on the screen after " + WAIT + "; it shows:\n" + screen(), e);
+            throw new AssertionError("no " + what + " on the screen after " + wait + "; it shows:\n" + screen(), e);
         }
     }
 
     void awaitText(String text) {
-        awaitScreen("'" + text + "'", screen -> screen.contains(text));
+        awaitText(text, WAIT);
+    }
+
+    void awaitText(String text, Duration wait) {
+        awaitScreen("'" + text + "'", screen -> screen.contains(text), wait);
     }
 
     String run(String... arguments) {
