@@ -22,10 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stream holds the backlog page it read until its client takes it: pages are sized by the text they hold,
- * so that a room of the longest messages does not make every stream hold hundreds of KB outside its cap.
+ * One stream's feed, on a real event log. A stream holds the backlog page it read until its client takes it:
+ * pages are sized by the text they hold, so that a room of the longest messages does not make every stream
+ * hold hundreds of KB outside its cap. A live stream that the room ends (a leave, a kick) is owed every event
+ * committed before its end, the one that ended it among them, whether or not the fan-out brought them and
+ * whatever waited in its buffer.
  */
-class FeedPageTest {
+class FeedTest {
     private static final User ALICE = new User("alice", UserKind.REGISTERED);
     private static final Session READER = new Session("id-bob", new User("bob", UserKind.REGISTERED), "hash");
     /** 4,000 emoji: the longest message, 8,000 chars in a Java string. */
@@ -74,6 +77,32 @@ class FeedPageTest {
         assertThat(pages.size()).isLessThanOrEqualTo(4);
     }
 
+    @Test
+    void anEndedStreamWritesWhatWasBufferedAndThenWhatItIsOwed() {
+        var first = append("room");
+        var subscription = new Subscription("room", READER, 100);
+        var written = new ArrayList<Event>();
+        try (var feed = new Feed(log, subscription, new Backlog.Since(first.seq()), () -> { })) {
+            assertThat(feed.next()).isEmpty();
+            assertThat(feed.live()).isTrue();
+            feed.writeLive(sink(written));
+
+            // Three more are committed; the fan-out brings only the second (a notice came late, another was
+            // lost), which is beyond the next expected seq and so waits in the buffer.
+            var missed = append("room");
+            var late = append("room");
+            var ending = append("room");
+            subscription.deliver(late);
+            assertThat(written).isEmpty();
+            // The room ends the stream after the last of them: it is owed up to there.
+            subscription.close(Subscription.Closed.LEFT, ending.seq());
+
+            assertThat(feed.pump(sink(written))).isFalse();
+            assertThat(written).extracting(Event::seq).containsExactly(missed.seq(), late.seq(), ending.seq());
+            assertThat(feed.lastSeq()).isEqualTo(ending.seq());
+        }
+    }
+
     private List<List<Event>> backlogPages(String room, Backlog backlog) throws InterruptedException {
         var subscription = new Subscription(room, READER, 100);
         var pages = new ArrayList<List<Event>>();
@@ -100,5 +129,22 @@ class FeedPageTest {
 
     private static List<Long> seqs(long first, long last) {
         return LongStream.rangeClosed(first, last).boxed().toList();
+    }
+
+    private Event append(String room) {
+        return log.append(new NewEvent(room, EventType.MESSAGE, ALICE, "hello")).join();
+    }
+
+    private static Feed.Sink sink(List<Event> written) {
+        return new Feed.Sink() {
+            @Override
+            public boolean write(Event event) {
+                return written.add(event);
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
     }
 }
