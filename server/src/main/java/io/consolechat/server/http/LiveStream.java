@@ -133,7 +133,7 @@ final class LiveStream {
         do {
             try {
                 turn();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
                 // Releasing what an ended stream held failed: nothing is left to run for it, and the next
                 // wake-ups must still find the count at zero.
                 log.warn("a stream's turn failed: {}", e.toString());
