@@ -16,6 +16,10 @@ interface CommitNotice {
         @Override
         public void revoked(Connection conn, String tokenHash) {
         }
+
+        @Override
+        public void personalItem(Connection conn, String userKey, long id) {
+        }
     };
 
     /** A batch added the events {@code first..last} to {@code room}. */
@@ -23,4 +27,7 @@ interface CommitNotice {
 
     /** A token was revoked: the others must stop honouring it, and end its streams. */
     void revoked(Connection conn, String tokenHash) throws SQLException;
+
+    /** The item {@code id} was added to the personal stream of {@code userKey}: its open feeds elsewhere want it. */
+    void personalItem(Connection conn, String userKey, long id) throws SQLException;
 }

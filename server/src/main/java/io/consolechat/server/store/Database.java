@@ -70,7 +70,7 @@ public final class Database implements AutoCloseable {
         this.events = new SqlEventLog(transactions, outcomes, inDoubtLimit, bus,
                 notifications == null ? CommitNotice.NONE : notifications, clock);
         this.accounts = new SqlAccountStore(transactions, notifications);
-        this.personal = new SqlPersonalLog(transactions);
+        this.personal = new SqlPersonalLog(transactions, notifications);
         this.blocks = new SqlBlockList(transactions);
         this.rooms = new SqlRoomStore(transactions);
         this.presence = new SqlPresenceStore(transactions, notifications != null);

@@ -22,4 +22,23 @@ public interface PersonalLog {
 
     /** The user's last id, 0 when nothing was stored for them. */
     long lastId(String userKey);
+
+    /** Hears of an item another server on the same database stored, once it is committed. */
+    @FunctionalInterface
+    interface StoredElsewhere {
+        void stored(String userKey, long id);
+    }
+
+    /**
+     * Calls {@code stored} for each item another server on the same database stores; never on a database that
+     * only this server uses (SQLite).
+     */
+    void onStoredElsewhere(StoredElsewhere stored);
+
+    /**
+     * Calls {@code missed} each time this server listens again to the others on the same database after it
+     * could not: the items they stored meanwhile never reached {@link #onStoredElsewhere} listeners. Called
+     * after listening is in place, so an item is either announced or already stored by then.
+     */
+    void onNoticesMissed(Runnable missed);
 }

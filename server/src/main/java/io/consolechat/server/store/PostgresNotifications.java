@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries new events, revoked tokens and ended streams between server instances that share one PostgreSQL
- * database, with LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies, per room, the
- * range of sequence numbers it added; PostgreSQL delivers that only if the batch commits, in commit order.
- * Another instance reads those events from the table (the truth; a payload stays far under the 8,000-byte
- * limit) and publishes them to its local bus, but only for rooms someone there follows. A notification that comes late loses nothing: a
- * stream that sees a later sequence number reads the gap from the table. One that never comes, because the
+ * Carries new events, personal items, revoked tokens and ended streams between server instances that share
+ * one PostgreSQL database, with LISTEN/NOTIFY: no other component to run. Each batch's transaction notifies,
+ * per room, the range of sequence numbers it added; PostgreSQL delivers that only if the batch commits, in
+ * commit order. Another instance reads those events from the table (the truth; a payload stays far under the
+ * 8,000-byte limit) and publishes them to its local bus, but only for rooms someone there follows. A
+ * notification that comes late loses nothing: a stream that sees a later sequence number reads the gap from
+ * the table. One that never comes, because the
  * listening connection was lost (PostgreSQL restarted, the backend was ended, the connection was reset),
  * would leave a quiet room's streams without the event until the room's next one: so each time this
  * instance listens again (or first listens after streams may have opened) it catches up, reading from the
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * the connection a trivial query, and every read on it has a bounded wait; a dead connection fails within
  * {@link #CHECK_AFTER_QUIET_MILLIS} plus {@link #READ_TIMEOUT_SECONDS}, and is replaced as a lost one is.
  *
+ * <p>A personal item is announced the same way, inside the transaction that stores it: the user and the
+ * item's id. The listeners of {@link #onPersonalItem} read it from the personal log for the users with personal
+ * streams open here; after listening again, they learn from the log what they missed ({@link #onMissed}).
+ *
  * <p>Revoked tokens and ended streams are announced once, with nothing in the table to catch up from: after
  * listening again, the listeners of {@link #onMissed} learn from the tables what those would have told.
  */
@@ -41,6 +46,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     static final String CHANNEL = "console_chat_events";
     static final String REVOKED = "console_chat_revoked";
     static final String STREAMS_ENDED = "console_chat_stream_ends";
+    static final String PERSONAL = "console_chat_personal";
     private static final int POLL_MILLIS = 500;
     /**
      * How long the listening connection may stay quiet before the listener checks it with {@code SELECT 1}:
@@ -71,6 +77,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     private final List<Consumer<Ended>> endListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> missListeners = new CopyOnWriteArrayList<>();
+    private final List<PersonalLog.StoredElsewhere> personalListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private Thread listener;
     /** Counted down once the first attempt to listen has ended, in place or failed. */
@@ -118,6 +125,15 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         }
     }
 
+    @Override
+    public void personalItem(Connection conn, String userKey, long id) throws SQLException {
+        try (var ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, PERSONAL);
+            ps.setString(2, instance + " " + id + " " + userKey);
+            ps.execute();
+        }
+    }
+
     /** A notification of its own, outside any other transaction: nothing else is stored with it. */
     @Override
     public void announce(Ended ended) {
@@ -146,11 +162,16 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         revocationListeners.add(listener);
     }
 
+    /** {@code listener} hears of each personal item another instance stored. */
+    void onPersonalItem(PersonalLog.StoredElsewhere listener) {
+        personalListeners.add(listener);
+    }
+
     /**
      * {@code listener} runs each time this instance listens again after it could not, once LISTEN is in
-     * place and the events are caught up on: the revocations and ended streams announced meanwhile are lost,
-     * and what they would have told is to be read from the tables. It runs on the listening thread; if it
-     * fails, the connection is given up and the next one runs it again.
+     * place and the events are caught up on: the personal items, revocations and ended streams announced
+     * meanwhile are lost, and what they would have told is to be read from the tables. It runs on the
+     * listening thread; if it fails, the connection is given up and the next one runs it again.
      */
     void onMissed(Runnable listener) {
         missListeners.add(listener);
@@ -167,6 +188,7 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                 statement.execute("LISTEN " + CHANNEL);
                 statement.execute("LISTEN " + REVOKED);
                 statement.execute("LISTEN " + STREAMS_ENDED);
+                statement.execute("LISTEN " + PERSONAL);
                 if (failing) {
                     log.warn("listening for other servers' events again");
                     failing = false;
@@ -191,12 +213,11 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
                     } else {
                         heard = System.nanoTime();
                         for (var notification : received) {
-                            if (notification.getName().equals(REVOKED)) {
-                                revoked(notification.getParameter());
-                            } else if (notification.getName().equals(STREAMS_ENDED)) {
-                                streamsEnded(notification.getParameter());
-                            } else {
-                                deliver(notification.getParameter());
+                            switch (notification.getName()) {
+                                case REVOKED -> revoked(notification.getParameter());
+                                case STREAMS_ENDED -> streamsEnded(notification.getParameter());
+                                case PERSONAL -> personalStored(notification.getParameter());
+                                default -> deliver(notification.getParameter());
                             }
                         }
                     }
@@ -299,6 +320,15 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         if (parts.length == 4 && !parts[0].equals(instance)) {
             var ended = new Ended(parts[2], parts[3], parts[1].equals("name"));
             endListeners.forEach(listener -> listener.accept(ended));
+        }
+    }
+
+    /** Tells the listeners of a personal item another instance stored: {@code instance id userKey}. */
+    private void personalStored(String payload) {
+        var parts = payload.split(" ", 3);
+        if (parts.length == 3 && !parts[0].equals(instance)) {
+            long id = Long.parseLong(parts[1]);
+            personalListeners.forEach(listener -> listener.stored(parts[2], id));
         }
     }
 

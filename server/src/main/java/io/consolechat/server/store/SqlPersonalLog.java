@@ -15,15 +15,21 @@ import java.util.Locale;
 /**
  * The personal streams in portable SQL. Each append is its own transaction: the user's {@code last_id} is
  * raised with {@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING} (which locks the row until the commit,
- * as {@link GroupCommit} does for rooms), and the item is stored under that id.
+ * as {@link GroupCommit} does for rooms), and the item is stored under that id; on PostgreSQL the same
+ * transaction tells the other servers, so that they hear of it only once it is committed.
  */
 final class SqlPersonalLog implements PersonalLog {
     private static final String COLUMNS = "id, type, room, seq, at, from_name, from_kind, text, action";
 
     private final Transactions transactions;
+    private final PostgresNotifications notifications;
+    private final CommitNotice notice;
 
-    SqlPersonalLog(Transactions transactions) {
+    /** {@code notifications}: the other servers on the same PostgreSQL database; null when there are none. */
+    SqlPersonalLog(Transactions transactions, PostgresNotifications notifications) {
         this.transactions = transactions;
+        this.notifications = notifications;
+        this.notice = notifications == null ? CommitNotice.NONE : notifications;
     }
 
     @Override
@@ -59,6 +65,7 @@ final class SqlPersonalLog implements PersonalLog {
                 ps.setBoolean(10, stored.action() != null);
                 ps.executeUpdate();
             }
+            notice.personalItem(conn, userKey, id);
             return stored;
         });
     }
@@ -100,6 +107,20 @@ final class SqlPersonalLog implements PersonalLog {
                 }
             }
         });
+    }
+
+    @Override
+    public void onStoredElsewhere(StoredElsewhere stored) {
+        if (notifications != null) {
+            notifications.onPersonalItem(stored);
+        }
+    }
+
+    @Override
+    public void onNoticesMissed(Runnable missed) {
+        if (notifications != null) {
+            notifications.onMissed(missed);
+        }
     }
 
     private static List<PersonalEvent> items(ResultSet rs) throws SQLException {
