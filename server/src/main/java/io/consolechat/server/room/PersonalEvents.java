@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Each user's personal stream: what concerns them (direct messages, mentions, and whatever else a room wants
  * to tell a user, such as an invitation) is stored with the user's next id and handed to the user's open
- * personal feeds. The log is the truth: a feed that sees a gap reads it from there.
+ * personal feeds. The log is the truth: a feed that sees a gap reads it from there. With other servers on the
+ * same database, the items they store reach the feeds here through {@link #storedElsewhere}.
  */
 public final class PersonalEvents {
     private static final Logger LOG = LoggerFactory.getLogger(PersonalEvents.class);
@@ -41,11 +42,29 @@ public final class PersonalEvents {
     public PersonalEvent notify(String userName, PersonalEvent item) {
         var key = Names.userKey(userName);
         var stored = log.append(key, item);
-        var feeds = listeners.get(key);
-        if (feeds != null) {
-            feeds.forEach(feed -> feed.deliver(stored));
-        }
+        deliver(key, stored);
         return stored;
+    }
+
+    /**
+     * Another server stored the item {@code id} for the user {@code userKey}: if the user has feeds open here,
+     * reads it from the log (committed by now: the notice comes with the commit) and hands it to them.
+     */
+    public void storedElsewhere(String userKey, long id) {
+        if (closing || !listeners.containsKey(userKey)) {
+            return;
+        }
+        var items = log.after(userKey, id - 1, 1);
+        if (!items.isEmpty()) {
+            deliver(userKey, items.getFirst());
+        }
+    }
+
+    private void deliver(String userKey, PersonalEvent item) {
+        var feeds = listeners.get(userKey);
+        if (feeds != null) {
+            feeds.forEach(feed -> feed.deliver(item));
+        }
     }
 
     /**
