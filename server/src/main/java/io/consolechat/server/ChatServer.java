@@ -86,8 +86,10 @@ public final class ChatServer implements AutoCloseable {
         var presence = new Presence(database.events(), database.presence(), config.presence.grace,
                 config.presence.lease, rates.limit("joins", config.limits.joins, "rooms entered"), clock);
         this.personal = new PersonalEvents(database.personal(), config.streams.buffer);
-        // What another server stores in a user's personal stream reaches the user's personal streams here too.
+        // What another server stores in a user's personal stream reaches the user's personal streams here too;
+        // so does what it stored while this server was not listening, once it listens again.
         database.personal().onStoredElsewhere(personal::storedElsewhere);
+        database.personal().onNoticesMissed(personal::catchUp);
         var mentions = new Mentions(database.accounts(), database.blocks(), personal);
         var access = new RoomAccess(database.rooms(), database.accounts(), database.events(), personal, clock);
         this.rooms = new RoomService(database.events(), bus, presence, access, config.streams.buffer,

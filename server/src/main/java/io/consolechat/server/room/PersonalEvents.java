@@ -60,6 +60,24 @@ public final class PersonalEvents {
         }
     }
 
+    /**
+     * This server could not hear of the items other servers stored for a while, and now can again: hands
+     * each user with feeds open here their latest item. A feed that has it drops it; one that lacks items
+     * before it reads them from the log, so a quiet user gets what they missed without waiting for their next
+     * item. One read per user: the last item is all it takes to show a feed what it lacks.
+     */
+    public void catchUp() {
+        for (var userKey : listeners.keySet()) {
+            if (closing) {
+                return;
+            }
+            var latest = log.last(userKey, 1);
+            if (!latest.isEmpty()) {
+                deliver(userKey, latest.getFirst());
+            }
+        }
+    }
+
     private void deliver(String userKey, PersonalEvent item) {
         var feeds = listeners.get(userKey);
         if (feeds != null) {
