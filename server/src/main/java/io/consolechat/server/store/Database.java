@@ -54,6 +54,7 @@ public final class Database implements AutoCloseable {
     private final SqlBlockList blocks;
     private final SqlRoomStore rooms;
     private final SqlPresenceStore presence;
+    private final SqlTicketStore tickets;
     private final SqlLoginFailureStore loginFailures;
     private final PostgresRateBuckets rateBuckets;
     private final SqlStreamCountStore streamCounts;
@@ -74,6 +75,7 @@ public final class Database implements AutoCloseable {
         this.blocks = new SqlBlockList(transactions);
         this.rooms = new SqlRoomStore(transactions);
         this.presence = new SqlPresenceStore(transactions, notifications != null);
+        this.tickets = new SqlTicketStore(transactions);
         this.loginFailures = new SqlLoginFailureStore(transactions);
         this.rateBuckets = limitsPool == null ? null : new PostgresRateBuckets(limitsPool, clock);
         this.streamCounts = limitsPool == null ? null
@@ -317,6 +319,11 @@ public final class Database implements AutoCloseable {
 
     public PresenceStore presence() {
         return presence;
+    }
+
+    /** Stream tickets, in the database so that any server on it can redeem a ticket another one issued. */
+    public TicketStore tickets() {
+        return tickets;
     }
 
     /** Whether a connection to the database answers a query now (waits at most the pool's connection timeout). */
