@@ -104,8 +104,9 @@ public final class ChatServer implements AutoCloseable {
         // Stream counts published by other servers expire as presence leases do.
         this.streamSlots = new StreamSlots(config.limits.streamsPerUser, config.limits.streamsPerAddress,
                 database.sharedStreamCounts(), config.presence.lease, clock);
+        var tickets = new StreamTickets(database.tickets(), clock);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
-                new StreamTickets(clock), clock, writers,
+                tickets, clock, writers,
                 new Guards(config.limits, config.network.trustProxy, rates, streamSlots));
         if (metrics != null) {
             metrics.openStreams(() -> rooms.openStreams() + personal.openStreams());
@@ -148,6 +149,7 @@ public final class ChatServer implements AutoCloseable {
         housekeeping.scheduleAtFixedRate(() -> {
             try {
                 accounts.removeExpired();
+                tickets.deleteExpired();
                 rooms.forgetOldKeys(clock.instant());
                 database.sharedRateBuckets().ifPresent(buckets -> buckets.forgetFull());
             } catch (RuntimeException e) {

@@ -2,13 +2,17 @@ package io.consolechat.server.dm;
 
 import static io.consolechat.server.testing.ErrorReplies.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.consolechat.protocol.ErrorCode;
+import io.consolechat.protocol.EventType;
 import io.consolechat.protocol.StreamItem;
 import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ManualClock;
 import io.consolechat.server.testing.TestServer;
 import java.net.http.HttpRequest;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +88,45 @@ class StreamTicketTest {
         assertThat(api.get("/room/tickets?timeout=0&ticket=" + fresh, null).status()).isEqualTo(200);
         clock.advance(Duration.ofSeconds(1));
         assertError(api.get("/room/tickets?timeout=0&ticket=" + stale, null), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void aStreamOpenedWithATicketEndsWhenItsTokenIsRevoked() throws InterruptedException {
+        var token = api.login("ticket-holder", null);
+        try (var stream = api.stream("/room/tickets?timeout=3600&ticket=" + ticket(token), null)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
+            assertThat(api.post("/logout", token, null).status()).isEqualTo(204);
+            assertThat(stream.itemsToEnd(SOON).getLast()).isInstanceOf(StreamItem.End.class);
+        }
+    }
+
+    /** Tickets are in the database: a restart keeps them, and the housekeeping deletes those that expired. */
+    @Test
+    void aRestartKeepsTicketsAndTheHousekeepingDeletesExpiredOnes() throws Exception {
+        var ownClock = new ManualClock();
+        try (var own = TestServer.start(config -> { }, ownClock)) {
+            var ownApi = new Api(own);
+            var token = ownApi.login("restarted", null);
+            var kept = ownApi.post("/stream-ticket", token, null).json().path("ticket").asText();
+            ownApi.post("/stream-ticket", token, null);
+            ownApi.post("/stream-ticket", token, null);
+            assertThat(ticketRows(own)).isEqualTo(3);
+            own.restart();
+            assertThat(ownApi.get("/room/tickets?timeout=0&ticket=" + kept, null).status()).isEqualTo(200);
+            ownClock.advance(Duration.ofSeconds(60));
+            // The housekeeping runs when a server starts, and every hour from then on.
+            own.restart();
+            await().atMost(SOON).until(() -> ticketRows(own), rows -> rows == 0);
+        }
+    }
+
+    private static long ticketRows(TestServer server) throws SQLException {
+        try (var conn = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("console-chat.db"));
+             var rows = conn.createStatement().executeQuery("SELECT COUNT(*) FROM stream_tickets")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     @Test
