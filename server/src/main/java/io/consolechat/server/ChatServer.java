@@ -104,7 +104,7 @@ public final class ChatServer implements AutoCloseable {
         // Stream counts published by other servers expire as presence leases do.
         this.streamSlots = new StreamSlots(config.limits.streamsPerUser, config.limits.streamsPerAddress,
                 database.sharedStreamCounts(), config.presence.lease, clock);
-        var tickets = new StreamTickets(database.tickets(), clock);
+        var tickets = new StreamTickets(database.tickets(), tokens, clock);
         var api = new ChatApi(json, rooms, access, moderation, conversations, personal, accounts, tokens,
                 tickets, clock, writers,
                 new Guards(config.limits, config.network.trustProxy, rates, streamSlots));

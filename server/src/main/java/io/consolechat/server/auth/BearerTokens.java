@@ -115,6 +115,15 @@ public final class BearerTokens {
         known.invalidateAll();
     }
 
+    /**
+     * Whether the token with this hash is stored and unexpired at {@code now}, read from the store and not
+     * the cache: a revocation on another server reaches this server's cache only when its notification
+     * arrives, and the store has it as soon as it is committed.
+     */
+    public boolean isStored(String tokenHash, Instant now) {
+        return store.tokenOwner(tokenHash, now).isPresent();
+    }
+
     /** Of {@code tokenHashes}, those no longer stored: revoked (or lapsed and removed). */
     public Set<String> goneAmong(Set<String> tokenHashes) {
         var gone = new HashSet<>(tokenHashes);

@@ -13,7 +13,8 @@ import java.util.Optional;
  * trades its token for a ticket it can put in the stream's URL. A ticket opens one stream (it is gone once
  * used), within {@value #LIFETIME_SECONDS} seconds, and nothing else: it is read-only. Only its SHA-256 is
  * kept, in the database, so that behind a load balancer the stream may open on any server on it, not only
- * on the one that issued the ticket.
+ * on the one that issued the ticket. A ticket is only as good as the token it was issued for: one whose
+ * token was revoked (or lapsed) meanwhile is refused, and the streams it opens end when that token is revoked.
  */
 public final class StreamTickets {
     static final long LIFETIME_SECONDS = 60;
@@ -22,10 +23,12 @@ public final class StreamTickets {
 
     private final SecureRandom random = new SecureRandom();
     private final TicketStore store;
+    private final BearerTokens tokens;
     private final Clock clock;
 
-    public StreamTickets(TicketStore store, Clock clock) {
+    public StreamTickets(TicketStore store, BearerTokens tokens, Clock clock) {
         this.store = store;
+        this.tokens = tokens;
         this.clock = clock;
     }
 
@@ -41,14 +44,16 @@ public final class StreamTickets {
     }
 
     /**
-     * The session a ticket was issued to, if it is known and unexpired; the ticket is used up either way. A
-     * malformed ticket costs no database round trip.
+     * The session a ticket was issued to, if it is known and unexpired and the session's token is still
+     * stored; the ticket is used up either way. A malformed ticket costs no database round trip.
      */
     public Optional<Session> redeem(String ticket) {
         if (ticket == null || ticket.length() != TICKET_CHARS || !ticket.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        return store.redeem(BearerTokens.hash(ticket), clock.instant())
+        var now = clock.instant();
+        return store.redeem(BearerTokens.hash(ticket), now)
+                .filter(issued -> tokens.isStored(issued.tokenHash(), now))
                 .map(issued -> new Session(issued.userId(), issued.user(), issued.tokenHash()));
     }
 

@@ -91,6 +91,14 @@ class StreamTicketTest {
     }
 
     @Test
+    void aTicketWhoseTokenWasRevokedMeanwhileIsRefused() {
+        var token = api.login("quitter", null);
+        var ticket = ticket(token);
+        assertThat(api.post("/logout", token, null).status()).isEqualTo(204);
+        assertError(api.get("/room/tickets?timeout=0&ticket=" + ticket, null), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
     void aStreamOpenedWithATicketEndsWhenItsTokenIsRevoked() throws InterruptedException {
         var token = api.login("ticket-holder", null);
         try (var stream = api.stream("/room/tickets?timeout=3600&ticket=" + ticket(token), null)) {
