@@ -99,6 +99,18 @@ class StreamTicketTest {
     }
 
     @Test
+    void aTicketWhoseTokenLapsedMeanwhileIsRefused() {
+        var ownClock = new ManualClock();
+        try (var own = TestServer.start(config -> config.tokenLifetimes.temporary = Duration.ofSeconds(30), ownClock)) {
+            var ownApi = new Api(own);
+            var token = ownApi.login("short-lived", null);
+            var ticket = ownApi.post("/stream-ticket", token, null).json().path("ticket").asText();
+            ownClock.advance(Duration.ofSeconds(30));
+            assertError(ownApi.get("/room/tickets?timeout=0&ticket=" + ticket, null), ErrorCode.UNAUTHORIZED);
+        }
+    }
+
+    @Test
     void aStreamOpenedWithATicketEndsWhenItsTokenIsRevoked() throws InterruptedException {
         var token = api.login("ticket-holder", null);
         try (var stream = api.stream("/room/tickets?timeout=3600&ticket=" + ticket(token), null)) {
