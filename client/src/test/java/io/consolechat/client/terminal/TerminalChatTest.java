@@ -177,7 +177,7 @@ class TerminalChatTest {
             chat(100, 30, going, "gone");
             going.stop();
             // A poll reopened while the server shuts down may wait for its 30 s request timeout before it
-            // fails (seen in one build, once in 27 runs of this test, and in ConsoleDeliveryTest): allow for
+            // fails (seen in one build, once in 39 runs of this test, and in ConsoleDeliveryTest): allow for
             // that, as a person at the console would wait.
             tmux.awaitText("connection lost", java.time.Duration.ofSeconds(45));
             tmux.keys("C-c");
