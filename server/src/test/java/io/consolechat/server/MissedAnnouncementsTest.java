@@ -9,10 +9,8 @@ import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ListeningBackends;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
-import io.consolechat.server.testing.TestServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,27 +34,9 @@ class MissedAnnouncementsTest {
     /** B tries to listen again each second; then it checks what it missed. */
     private static final Duration AFTER_LISTENING_AGAIN = Duration.ofSeconds(15);
 
-    /** Two servers A and B on a new database, with the backends to make B deaf. */
-    private interface TwoServers {
-        void run(ListeningBackends backends, long listeningB, Set<Long> others, Api apiA, Api apiB)
-                throws Exception;
-    }
-
-    private static void withTwoServers(Postgres postgres, TwoServers test) throws Exception {
-        var database = postgres.newDatabase();
-        try (var backends = ListeningBackends.of(database);
-             var a = TestServer.start(c -> c.storage.database = database)) {
-            long listeningA = backends.listeningOf(Set.of());
-            try (var b = TestServer.start(c -> c.storage.database = database)) {
-                long listeningB = backends.listeningOf(Set.of(listeningA));
-                test.run(backends, listeningB, Set.of(listeningA), new Api(a), new Api(b));
-            }
-        }
-    }
-
     @Test
     void aTokenRevokedWhileBWasDeafIsRefusedOnBAndItsStreamsThereEnd(Postgres postgres) throws Exception {
-        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
             var leaver = apiA.login("leaver", null);
             var stayer = apiA.login("stayer", null);
             try (var leaving = apiB.stream("/room/lobby?timeout=120", leaver);
@@ -83,7 +63,7 @@ class MissedAnnouncementsTest {
 
     @Test
     void aUserBannedWhileBWasDeafHasTheirStreamOnBEnded(Postgres postgres) throws Exception {
-        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
             var owner = apiA.login("warden", PASSWORD);
             assertThat(apiA.put("/room/yard", owner, "{}").status()).isEqualTo(201);
             var rowdy = apiA.login("rowdy", null);
@@ -110,7 +90,7 @@ class MissedAnnouncementsTest {
 
     @Test
     void aUserWhoseInvitationWasWithdrawnWhileBWasDeafHasTheirStreamOnBEnded(Postgres postgres) throws Exception {
-        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
             var owner = apiA.login("host", PASSWORD);
             assertThat(apiA.put("/room/den", owner, "{\"access\": \"invite\"}").status()).isEqualTo(201);
             var guest = apiA.login("guest", PASSWORD);

@@ -8,12 +8,10 @@ import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ListeningBackends;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
-import io.consolechat.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -51,34 +49,23 @@ class NotificationLossTest {
 
     /** A stream on B follows the room; A stores {@code count} messages while B does not listen. */
     private static void lostMessagesReachB(Postgres postgres, int count) throws Exception {
-        var database = postgres.newDatabase();
-        try (var backends = ListeningBackends.of(database);
-             var a = TestServer.start(c -> c.storage.database = database)) {
-            long listeningA = backends.listeningOf(Set.of());
-            try (var b = TestServer.start(c -> {
-                c.storage.database = database;
-                // What B catches up on reaches the stream at once: room for it all, so that it is not cut off.
-                c.streams.buffer = 2 * count;
-            })) {
-                long listeningB = backends.listeningOf(Set.of(listeningA));
-                var apiA = new Api(a);
-                var apiB = new Api(b);
-                var sender = apiA.login("sender", null);
-                try (var onB = apiB.stream("/room/" + ROOM + "?timeout=120", apiB.login("reader", null))) {
-                    // Written and published on B: B's bus knows the room up to here.
-                    assertThat(onB.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
+        // What B catches up on reaches the stream at once: room for it all, so that it is not cut off.
+        ListeningBackends.withTwoServers(postgres, c -> c.streams.buffer = 2 * count,
+                (backends, listeningB, others, apiA, apiB) -> {
+            var sender = apiA.login("sender", null);
+            try (var onB = apiB.stream("/room/" + ROOM + "?timeout=120", apiB.login("reader", null))) {
+                // Written and published on B: B's bus knows the room up to here.
+                assertThat(onB.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
 
-                    var sent = backends.whileDeaf(listeningB, Set.of(listeningA),
-                            () -> post(apiA, sender, "lost", count));
+                var sent = backends.whileDeaf(listeningB, others, () -> post(apiA, sender, "lost", count));
 
-                    assertThat(messages(onB, count)).as("every message stored while B did not listen, in order")
-                            .containsExactlyElementsOf(sent);
-                    // None twice: the next event is the next message.
-                    var next = apiB.sendMessage(ROOM, sender, "after");
-                    assertThat(onB.nextEvent(SOON)).isEqualTo(next);
-                }
+                assertThat(messages(onB, count)).as("every message stored while B did not listen, in order")
+                        .containsExactlyElementsOf(sent);
+                // None twice: the next event is the next message.
+                var next = apiB.sendMessage(ROOM, sender, "after");
+                assertThat(onB.nextEvent(SOON)).isEqualTo(next);
             }
-        }
+        });
     }
 
     /** A stream on B, opened while B did not listen, and the messages A stored meanwhile. */
@@ -93,37 +80,29 @@ class NotificationLossTest {
      */
     @Test
     void aStreamThatLearnsOfALaterEventReadsTheOnesBeforeItFromTheTable(Postgres postgres) throws Exception {
-        var database = postgres.newDatabase();
-        try (var backends = ListeningBackends.of(database);
-             var a = TestServer.start(c -> c.storage.database = database)) {
-            long listeningA = backends.listeningOf(Set.of());
-            try (var b = TestServer.start(c -> c.storage.database = database)) {
-                long listeningB = backends.listeningOf(Set.of(listeningA));
-                var apiA = new Api(a);
-                var apiB = new Api(b);
-                var sender = apiA.login("sender", null);
-                var reader = apiA.login("reader", null);
-                try (var onA = apiA.stream("/room/" + ROOM + "?timeout=120", reader)) {
-                    assertThat(onA.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
-                    var opened = backends.whileDeaf(listeningB, Set.of(listeningA), () -> {
-                        // The reader is present already: no join on B, so nothing for B's bus to publish.
-                        var stream = apiB.stream("/room/" + ROOM + "?timeout=120&history=0", reader);
-                        try {
-                            return new Opened(stream, post(apiA, sender, "unseen", LOST));
-                        } catch (RuntimeException | Error e) {
-                            stream.close();
-                            throw e;
-                        }
-                    });
-                    try (var onB = opened.onB()) {
-                        assertThat(messages(onB, LOST)).as("every message stored while B did not listen, in order")
-                                .containsExactlyElementsOf(opened.sent());
-                        var next = apiA.sendMessage(ROOM, sender, "after");
-                        assertThat(onB.nextEvent(SOON)).isEqualTo(next);
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+            var sender = apiA.login("sender", null);
+            var reader = apiA.login("reader", null);
+            try (var onA = apiA.stream("/room/" + ROOM + "?timeout=120", reader)) {
+                assertThat(onA.nextEvent(SOON).kind()).isEqualTo(EventType.JOIN);
+                var opened = backends.whileDeaf(listeningB, others, () -> {
+                    // The reader is present already: no join on B, so nothing for B's bus to publish.
+                    var stream = apiB.stream("/room/" + ROOM + "?timeout=120&history=0", reader);
+                    try {
+                        return new Opened(stream, post(apiA, sender, "unseen", LOST));
+                    } catch (RuntimeException | Error e) {
+                        stream.close();
+                        throw e;
                     }
+                });
+                try (var onB = opened.onB()) {
+                    assertThat(messages(onB, LOST)).as("every message stored while B did not listen, in order")
+                            .containsExactlyElementsOf(opened.sent());
+                    var next = apiA.sendMessage(ROOM, sender, "after");
+                    assertThat(onB.nextEvent(SOON)).isEqualTo(next);
                 }
             }
-        }
+        });
     }
 
     /** Posts {@code count} messages from a few threads at once; returns them in sequence order. */

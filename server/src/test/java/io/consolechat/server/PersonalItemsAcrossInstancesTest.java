@@ -9,9 +9,7 @@ import io.consolechat.server.testing.Api;
 import io.consolechat.server.testing.ListeningBackends;
 import io.consolechat.server.testing.PostgresExtension;
 import io.consolechat.server.testing.PostgresExtension.Postgres;
-import io.consolechat.server.testing.TestServer;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,27 +32,9 @@ class PersonalItemsAcrossInstancesTest {
     /** B tries to listen again each second; then it reads what it missed. */
     private static final Duration AFTER_LISTENING_AGAIN = Duration.ofSeconds(15);
 
-    /** Two servers A and B on a new database, with the backends to make B deaf. */
-    private interface TwoServers {
-        void run(ListeningBackends backends, long listeningB, Set<Long> others, Api apiA, Api apiB)
-                throws Exception;
-    }
-
-    private static void withTwoServers(Postgres postgres, TwoServers test) throws Exception {
-        var database = postgres.newDatabase();
-        try (var backends = ListeningBackends.of(database);
-             var a = TestServer.start(c -> c.storage.database = database)) {
-            long listeningA = backends.listeningOf(Set.of());
-            try (var b = TestServer.start(c -> c.storage.database = database)) {
-                long listeningB = backends.listeningOf(Set.of(listeningA));
-                test.run(backends, listeningB, Set.of(listeningA), new Api(a), new Api(b));
-            }
-        }
-    }
-
     @Test
     void aDirectMessageSentThroughAReachesThePersonalStreamOnB(Postgres postgres) throws Exception {
-        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
             var reader = apiA.login("reader", null);
             var sender = apiA.login("sender", null);
             try (var onB = apiB.stream("/me/events?history=0&timeout=3600", reader)) {
@@ -65,7 +45,7 @@ class PersonalItemsAcrossInstancesTest {
 
     @Test
     void aDirectMessageSentThroughAReachesACombinedStreamOnB(Postgres postgres) throws Exception {
-        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
             var reader = apiA.login("reader", null);
             var sender = apiA.login("sender", null);
             try (var onB = apiB.stream("/stream?rooms=lobby&history=0&me=0&timeout=3600", reader)) {
@@ -81,7 +61,7 @@ class PersonalItemsAcrossInstancesTest {
     @Test
     void aDirectMessageSentWhileBWasDeafReachesThePersonalStreamOnBOnceItListensAgain(Postgres postgres)
             throws Exception {
-        withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
+        ListeningBackends.withTwoServers(postgres, (backends, listeningB, others, apiA, apiB) -> {
             var reader = apiA.login("reader", null);
             var sender = apiA.login("sender", null);
             try (var onB = apiB.stream("/me/events?history=0&timeout=3600", reader)) {

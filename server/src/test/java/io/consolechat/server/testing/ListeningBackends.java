@@ -3,6 +3,7 @@ package io.consolechat.server.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.consolechat.server.config.ServerConfig;
 import io.consolechat.server.store.PostgresUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * The listening connections of the servers on one PostgreSQL database, seen and ended from a connection of
@@ -32,6 +34,34 @@ public final class ListeningBackends implements AutoCloseable {
     private ListeningBackends(Connection connection, String database) {
         this.connection = connection;
         this.database = database;
+    }
+
+    /** What a test does with servers A and B on one new database, and the means to make B deaf. */
+    public interface TwoServers {
+        /** {@code others}: the listening backends that must go on listening (A's). */
+        void run(ListeningBackends backends, long listeningB, Set<Long> others, Api apiA, Api apiB) throws Exception;
+    }
+
+    /** Starts A, then B, on a new database of {@code postgres}, and runs {@code test} with them. */
+    public static void withTwoServers(PostgresExtension.Postgres postgres, TwoServers test) throws Exception {
+        withTwoServers(postgres, config -> { }, test);
+    }
+
+    /** As above, with {@code configureB} applied to B's configuration as well. */
+    public static void withTwoServers(PostgresExtension.Postgres postgres, Consumer<ServerConfig> configureB,
+                                      TwoServers test) throws Exception {
+        var database = postgres.newDatabase();
+        try (var backends = of(database);
+             var a = TestServer.start(c -> c.storage.database = database)) {
+            long listeningA = backends.listeningOf(Set.of());
+            try (var b = TestServer.start(c -> {
+                c.storage.database = database;
+                configureB.accept(c);
+            })) {
+                long listeningB = backends.listeningOf(Set.of(listeningA));
+                test.run(backends, listeningB, Set.of(listeningA), new Api(a), new Api(b));
+            }
+        }
     }
 
     /** For the servers' database at {@code url} (as given to {@code --database}). */
