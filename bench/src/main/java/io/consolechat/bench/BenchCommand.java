@@ -6,9 +6,10 @@ import picocli.CommandLine.Command;
 
 /** {@code console-chat bench}: the load generator; each workload is a subcommand. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure a server: fan-out, idle streams, ingest and logins.",
+        description = {"Measure a server: fan-out, idle streams, ingest and logins; redis-fanout measures Redis pub/sub the same way.",
             "Without --server, each workload starts a fresh server in its own JVM and reports its CPU and memory."},
-        subcommands = {Fanout.class, Idle.class, Ingest.class, Login.class, ManyRooms.class, Suite.class},
+        subcommands = {Fanout.class, Idle.class, Ingest.class, Login.class, ManyRooms.class, Suite.class,
+            RedisFanout.class},
         exitCodeListHeading = BenchCommand.EXIT_CODES, exitCodeList = {BenchCommand.OK, BenchCommand.FAILED})
 public final class BenchCommand implements Callable<Integer> {
     // The exit codes every bench command lists in its --help.

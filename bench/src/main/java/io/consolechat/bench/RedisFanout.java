@@ -1,0 +1,195 @@
+package io.consolechat.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The fan-out workload against Redis pub/sub instead of a chat server, as the yardstick the fan-out's
+ * targets are set against: L subscribers of one channel, senders publishing R messages a second, measured
+ * and reported as {@code bench fanout} measures and reports a chat server.
+ */
+@Command(name = "redis-fanout", mixinStandardHelpOptions = true,
+        description = {"The fanout workload against Redis pub/sub, for comparison: L subscribers of one channel, "
+                + "senders publishing R messages/s in total for D seconds.",
+            "Starts its own redis-server (nothing persisted) on a free loopback port and reports its CPU and memory."},
+        exitCodeListHeading = BenchCommand.EXIT_CODES, exitCodeList = {BenchCommand.OK, BenchCommand.FAILED})
+final class RedisFanout implements Callable<Integer> {
+    @Option(names = {"-L", "--listeners"}, description = "Subscribers (default ${DEFAULT-VALUE}).")
+    int listeners = 1000;
+
+    @Option(names = {"-R", "--rate"}, description = "Messages per second, all senders together (default ${DEFAULT-VALUE}).")
+    double rate = 100;
+
+    @Option(names = {"-D", "--duration"}, description = "Seconds of sending (default ${DEFAULT-VALUE}).")
+    int duration = 30;
+
+    @Option(names = "--warmup", description = "Seconds of sending at the same rate before measuring "
+            + "(default ${DEFAULT-VALUE}).")
+    int warmup = 5;
+
+    @Option(names = "--redis-server", paramLabel = "PROGRAM",
+            description = "The redis-server to start (default ${DEFAULT-VALUE}).")
+    String program = "redis-server";
+
+    @Option(names = "--json", description = "Print the result as JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        var results = List.of(run());
+        if (json) {
+            Report.json(results, System.out);
+        } else {
+            System.out.println();
+            Report.table(results, System.out);
+        }
+        return 0;
+    }
+
+    Result run() throws Exception {
+        // The same number of senders as bench fanout: one per 5 messages a second.
+        int senders = (int) Math.max(1, Math.ceil(rate / 5));
+        var channel = Workload.freshRoom("redis-fanout");
+        try (var redis = RedisServer.start(program, listeners + 2 * senders + 100);
+             var subscribers = new RedisSubscribers(redis.address(), channel, listeners, senders)) {
+            if (!subscribers.awaitSubscribed(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("only " + subscribers.subscribedCount() + " of " + listeners
+                        + " subscribed; last error: " + subscribers.lastError());
+            }
+            if (warmup > 0) {
+                publish(redis.address(), channel, senders, senders, Duration.ofSeconds(warmup));
+            }
+            subscribers.takeLatencies();
+            var serverAtStart = redis.stats();
+            var selfAtStart = ProcessStats.self();
+            long start = System.nanoTime();
+            var outcome = publish(redis.address(), channel, senders, 0, Duration.ofSeconds(duration));
+            boolean drained = subscribers.awaitDeliveries(outcome.confirmedCount() * listeners, Duration.ofSeconds(10));
+            var serverAtEnd = redis.stats();
+            var selfAtEnd = ProcessStats.self();
+            double wall = (System.nanoTime() - start) / 1e9;
+            var latency = Result.Latency.ofMicros("from the scheduled publish to the message read by each subscriber",
+                    subscribers.takeLatencies());
+            subscribers.close();
+            var correctness = subscribers.tally(outcome.confirmed());
+
+            var figures = new LinkedHashMap<String, Object>();
+            figures.put("channel", channel);
+            figures.put("warmupSeconds", warmup);
+            figures.put("senders", senders);
+            figures.put("messagesConfirmed", outcome.confirmedCount());
+            figures.put("messagesFailed", outcome.failed());
+            figures.put("drainedWithin10s", drained);
+            if (outcome.lastError() != null) {
+                figures.put("lastSendError", outcome.lastError());
+            }
+            double sentPerSecond = outcome.confirmedCount() / (double) duration;
+            var targets = List.of(new Result.Target("0 lost, duplicated, reordered",
+                    correctness.lost() + "/" + correctness.duplicated() + "/" + correctness.reordered(),
+                    correctness.clean()));
+            return new Result(
+                    "redis-fanout",
+                    "L=" + listeners + " R=" + Report.number(rate) + " D=" + duration,
+                    String.format(Locale.ROOT, "%.0f msg/s -> %.0f deliveries/s", sentPerSecond,
+                            correctness.deliveries() / (double) duration),
+                    latency, correctness,
+                    usage(serverAtStart, serverAtEnd, wall, serverAtEnd.peakRssBytes() / (1024 * 1024)),
+                    usage(selfAtStart, selfAtEnd, wall, null),
+                    targets, figures);
+        }
+    }
+
+    private static Result.Usage usage(ProcessStats start, ProcessStats end, double wall, Long peakMiB) {
+        double seconds = end.cpu().minus(start.cpu()).toMillis() / 1000.0;
+        return new Result.Usage(seconds, Math.round(1000 * seconds / wall) / 10.0, peakMiB);
+    }
+
+    /** What the senders had confirmed (an integer reply to PUBLISH), per sender. */
+    record Outcome(BitSet[] confirmed, long confirmedCount, long failed, String lastError) {
+    }
+
+    /**
+     * Open loop, as {@code bench fanout} sends: {@code rate} messages a second, evenly interleaved across
+     * the senders, each message carrying its scheduled time; a late sender catches up rather than skipping.
+     * The senders' ids start at {@code firstId}: subscribers expecting lower ids ignore the others.
+     */
+    private Outcome publish(InetSocketAddress redis, String channel, int senders, int firstId, Duration length)
+            throws InterruptedException {
+        long gap = (long) (1e9 / rate);
+        long start = System.nanoTime() + 50_000_000;
+        long end = start + length.toNanos();
+        var confirmed = new BitSet[senders];
+        var failed = new AtomicLong();
+        var lastError = new String[1];
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int s = 0; s < senders; s++) {
+                int sender = s;
+                confirmed[s] = new BitSet();
+                pool.submit(() -> {
+                    try (var connection = SocketChannel.open(redis)) {
+                        connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        var reply = ByteBuffer.allocate(64);
+                        for (int n = 0; ; n++) {
+                            long due = start + (n * (long) senders + sender) * gap;
+                            if (due >= end) {
+                                return;
+                            }
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                            var text = new BenchMessage(firstId + sender, n, due).text();
+                            var request = ByteBuffer.wrap(RedisSubscribers.Resp.command("PUBLISH", channel, text));
+                            while (request.hasRemaining()) {
+                                connection.write(request);
+                            }
+                            if (readLine(connection, reply).startsWith(":")) {
+                                synchronized (confirmed[sender]) {
+                                    confirmed[sender].set(n);
+                                }
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failed.incrementAndGet();
+                        lastError[0] = "sender " + sender + " stopped: " + e;
+                    }
+                });
+            }
+        }
+        long count = 0;
+        for (var set : confirmed) {
+            synchronized (set) {
+                count += set.cardinality();
+            }
+        }
+        return new Outcome(confirmed, count, failed.get(), lastError[0]);
+    }
+
+    /** Reads one reply line (up to its CRLF) of a request that was answered with exactly one line. */
+    private static String readLine(SocketChannel connection, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        while (buffer.position() < 2 || buffer.get(buffer.position() - 2) != '\r'
+                || buffer.get(buffer.position() - 1) != '\n') {
+            if (!buffer.hasRemaining() || connection.read(buffer) < 0) {
+                throw new IOException("no reply line from redis");
+            }
+        }
+        return new String(buffer.array(), 0, buffer.position() - 2, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+}
