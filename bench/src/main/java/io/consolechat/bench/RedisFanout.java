@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -134,7 +136,7 @@ final class RedisFanout implements Callable<Integer> {
         long end = start + length.toNanos();
         var confirmed = new BitSet[senders];
         var failed = new AtomicLong();
-        var lastError = new String[1];
+        var lastError = new AtomicReference<String>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int s = 0; s < senders; s++) {
                 int sender = s;
@@ -167,7 +169,7 @@ final class RedisFanout implements Callable<Integer> {
                         }
                     } catch (IOException | RuntimeException e) {
                         failed.incrementAndGet();
-                        lastError[0] = "sender " + sender + " stopped: " + e;
+                        lastError.set("sender " + sender + " stopped: " + e);
                     }
                 });
             }
@@ -178,7 +180,7 @@ final class RedisFanout implements Callable<Integer> {
                 count += set.cardinality();
             }
         }
-        return new Outcome(confirmed, count, failed.get(), lastError[0]);
+        return new Outcome(confirmed, count, failed.get(), lastError.get());
     }
 
     /** Reads one reply line (up to its CRLF) of a request that was answered with exactly one line. */
@@ -190,6 +192,6 @@ final class RedisFanout implements Callable<Integer> {
                 throw new IOException("no reply line from redis");
             }
         }
-        return new String(buffer.array(), 0, buffer.position() - 2, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(buffer.array(), 0, buffer.position() - 2, StandardCharsets.US_ASCII);
     }
 }
