@@ -41,6 +41,10 @@ final class RedisServer implements AutoCloseable {
         try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
+        if (!installed(program)) {
+            throw new IOException(program + " not found: install Redis (Debian: apt-get install redis-server) or "
+                    + "name the program with --redis-server");
+        }
         var process = new ProcessBuilder(program, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--maxclients", Integer.toString(clients))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,8 +1,10 @@
 package io.consolechat.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +55,13 @@ class RedisFanoutTest {
         assertThat(push.is("subscribe")).isTrue();
         assertThat(push.is("message")).isFalse();
         assertThat(push.end()).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void aMissingRedisServerIsNamedWithWhatToDo() {
+        assertThatThrownBy(() -> RedisServer.start("/nonexistent/redis-server", 10))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("/nonexistent/redis-server not found")
+                .hasMessageContaining("--redis-server");
     }
 }
