@@ -36,10 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A personal item is announced the same way, inside the transaction that stores it: the user and the
  * item's id. The listeners of {@link #onPersonalItem} read it from the personal log for the users with personal
- * streams open here; after listening again, they learn from the log what they missed ({@link #onMissed}).
+ * streams open here; after listening again, they learn from the log what they missed
+ * ({@link #onAnnouncementsMissed}).
  *
  * <p>Revoked tokens and ended streams are announced once, with nothing in the table to catch up from: after
- * listening again, the listeners of {@link #onMissed} learn from the tables what those would have told.
+ * listening again, the listeners of {@link #onAnnouncementsMissed} learn from the tables what those would have
+ * told.
  */
 final class PostgresNotifications implements CommitNotice, StreamEnds, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
@@ -153,6 +155,12 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
         endListeners.add(listener);
     }
 
+    /**
+     * {@code listener} runs each time this instance listens again after it could not, once LISTEN is in
+     * place and the events are caught up on: the personal items, revocations and ended streams announced
+     * meanwhile are lost, and what they would have told is to be read from the tables. It runs on the
+     * listening thread; if it fails, the connection is given up and the next one runs it again.
+     */
     @Override
     public void onAnnouncementsMissed(Runnable listener) {
         missListeners.add(listener);
@@ -165,16 +173,6 @@ final class PostgresNotifications implements CommitNotice, StreamEnds, AutoClose
     /** {@code listener} hears of each personal item another instance stored. */
     void onPersonalItem(PersonalLog.StoredElsewhere listener) {
         personalListeners.add(listener);
-    }
-
-    /**
-     * {@code listener} runs each time this instance listens again after it could not, once LISTEN is in
-     * place and the events are caught up on: the personal items, revocations and ended streams announced
-     * meanwhile are lost, and what they would have told is to be read from the tables. It runs on the
-     * listening thread; if it fails, the connection is given up and the next one runs it again.
-     */
-    void onMissed(Runnable listener) {
-        missListeners.add(listener);
     }
 
     private void listen() {

@@ -162,7 +162,7 @@ final class SqlAccountStore implements AccountStore {
     @Override
     public void onRevocationsMissed(Runnable missed) {
         if (notifications != null) {
-            notifications.onMissed(missed);
+            notifications.onAnnouncementsMissed(missed);
         }
     }
 

@@ -119,7 +119,7 @@ final class SqlPersonalLog implements PersonalLog {
     @Override
     public void onNoticesMissed(Runnable missed) {
         if (notifications != null) {
-            notifications.onMissed(missed);
+            notifications.onAnnouncementsMissed(missed);
         }
     }
 
