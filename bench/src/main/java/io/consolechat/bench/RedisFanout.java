@@ -11,11 +11,11 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -76,14 +76,11 @@ final class RedisFanout implements Callable<Integer> {
                 publish(redis.address(), channel, senders, senders, Duration.ofSeconds(warmup));
             }
             subscribers.takeLatencies();
-            var serverAtStart = redis.stats();
-            var selfAtStart = ProcessStats.self();
-            long start = System.nanoTime();
+            var meter = UsageMeter.start(() -> Optional.of(redis.stats()));
             var outcome = publish(redis.address(), channel, senders, 0, Duration.ofSeconds(duration));
             boolean drained = subscribers.awaitDeliveries(outcome.confirmedCount() * listeners, Duration.ofSeconds(10));
-            var serverAtEnd = redis.stats();
-            var selfAtEnd = ProcessStats.self();
-            double wall = (System.nanoTime() - start) / 1e9;
+            var serverUse = meter.server();
+            var loadUse = meter.load();
             var latency = Result.Latency.ofMicros("from the scheduled publish to the message read by each subscriber",
                     subscribers.takeLatencies());
             subscribers.close();
@@ -108,16 +105,8 @@ final class RedisFanout implements Callable<Integer> {
                     "L=" + listeners + " R=" + Report.number(rate) + " D=" + duration,
                     String.format(Locale.ROOT, "%.0f msg/s -> %.0f deliveries/s", sentPerSecond,
                             correctness.deliveries() / (double) duration),
-                    latency, correctness,
-                    usage(serverAtStart, serverAtEnd, wall, serverAtEnd.peakRssBytes() / (1024 * 1024)),
-                    usage(selfAtStart, selfAtEnd, wall, null),
-                    targets, figures);
+                    latency, correctness, serverUse, loadUse, targets, figures);
         }
-    }
-
-    private static Result.Usage usage(ProcessStats start, ProcessStats end, double wall, Long peakMiB) {
-        double seconds = end.cpu().minus(start.cpu()).toMillis() / 1000.0;
-        return new Result.Usage(seconds, Math.round(1000 * seconds / wall) / 10.0, peakMiB);
     }
 
     /** What the senders had confirmed (an integer reply to PUBLISH), per sender. */
@@ -125,15 +114,12 @@ final class RedisFanout implements Callable<Integer> {
     }
 
     /**
-     * Open loop, as {@code bench fanout} sends: {@code rate} messages a second, evenly interleaved across
-     * the senders, each message carrying its scheduled time; a late sender catches up rather than skipping.
-     * The senders' ids start at {@code firstId}: subscribers expecting lower ids ignore the others.
+     * Publishes on {@code bench fanout}'s {@link OpenLoop} schedule. The senders' ids start at
+     * {@code firstId}: subscribers expecting lower ids ignore the others.
      */
     private Outcome publish(InetSocketAddress redis, String channel, int senders, int firstId, Duration length)
             throws InterruptedException {
-        long gap = (long) (1e9 / rate);
-        long start = System.nanoTime() + 50_000_000;
-        long end = start + length.toNanos();
+        var schedule = OpenLoop.of(rate, length, senders);
         var confirmed = new BitSet[senders];
         var failed = new AtomicLong();
         var lastError = new AtomicReference<String>();
@@ -146,13 +132,9 @@ final class RedisFanout implements Callable<Integer> {
                         connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         var reply = ByteBuffer.allocate(64);
                         for (int n = 0; ; n++) {
-                            long due = start + (n * (long) senders + sender) * gap;
-                            if (due >= end) {
+                            long due = schedule.awaitTurn(sender, n);
+                            if (due < 0) {
                                 return;
-                            }
-                            long wait = due - System.nanoTime();
-                            if (wait > 0) {
-                                LockSupport.parkNanos(wait);
                             }
                             var text = new BenchMessage(firstId + sender, n, due).text();
                             var request = ByteBuffer.wrap(RedisSubscribers.Resp.command("PUBLISH", channel, text));

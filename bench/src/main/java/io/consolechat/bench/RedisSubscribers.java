@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -53,20 +54,17 @@ final class RedisSubscribers implements AutoCloseable {
 
     /** Waits until every subscriber has its confirmation; false if {@code timeout} passed first. */
     boolean awaitSubscribed(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (subscribed.get() < subscribers.size()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
+        return await(() -> subscribed.get() >= subscribers.size(), timeout);
     }
 
     /** Waits until {@code expected} measured messages have arrived in all; false if {@code timeout} passed first. */
     boolean awaitDeliveries(long expected, Duration timeout) throws InterruptedException {
+        return await(() -> deliveries.get() >= expected, timeout);
+    }
+
+    private static boolean await(BooleanSupplier done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (deliveries.get() < expected) {
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }

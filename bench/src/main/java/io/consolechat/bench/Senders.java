@@ -8,7 +8,6 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -57,25 +56,14 @@ final class Senders {
         return tokens.size();
     }
 
-    /**
-     * Open loop: {@code perSecond} messages a second in total, evenly interleaved across the senders, for
-     * {@code duration}. A late sender catches up rather than skipping; the message carries its scheduled
-     * time, so latency includes any time it waited behind a slow request.
-     */
+    /** Open loop ({@link OpenLoop}): {@code perSecond} messages a second in total for {@code duration}. */
     Outcome atRate(double perSecond, Duration duration) throws InterruptedException {
-        long gap = (long) (1e9 / perSecond);
-        int senders = tokens.size();
-        long start = System.nanoTime() + 50_000_000;
-        long end = start + duration.toNanos();
+        var schedule = OpenLoop.of(perSecond, duration, tokens.size());
         return run((sender, calls, state) -> {
             for (int n = 0; ; n++) {
-                long due = start + (n * (long) senders + sender) * gap;
-                if (due >= end) {
+                long due = schedule.awaitTurn(sender, n);
+                if (due < 0) {
                     return;
-                }
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
                 }
                 state.send(calls, sender, n, due);
             }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -111,16 +112,21 @@ final class ServerUnderTest implements AutoCloseable {
         if (process == null) {
             return;
         }
+        stop(process, Duration.ofSeconds(20));
+        deleteTree(dataDir);
+    }
+
+    /** Stops {@code process} as SIGTERM would, and kills it if it has not exited within {@code grace}. */
+    static void stop(Process process, Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteTree(dataDir);
     }
 
     private static void deleteTree(Path dir) {

@@ -1,29 +1,35 @@
 package io.consolechat.bench;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Samples CPU time of the server and of this process at the start of a phase and reports the difference. */
 final class UsageMeter {
-    private final ServerUnderTest server;
+    private final Supplier<Optional<ProcessStats>> serverStats;
     private final long startNanos;
     private final Optional<ProcessStats> serverAtStart;
     private final ProcessStats selfAtStart;
 
-    private UsageMeter(ServerUnderTest server) {
-        this.server = server;
+    private UsageMeter(Supplier<Optional<ProcessStats>> serverStats) {
+        this.serverStats = serverStats;
         this.startNanos = System.nanoTime();
-        this.serverAtStart = server.stats();
+        this.serverAtStart = serverStats.get();
         this.selfAtStart = ProcessStats.self();
     }
 
     static UsageMeter start(ServerUnderTest server) {
-        return new UsageMeter(server);
+        return start(server::stats);
+    }
+
+    /** Measures the server whose stats {@code serverStats} reads (empty when it is not ours to measure). */
+    static UsageMeter start(Supplier<Optional<ProcessStats>> serverStats) {
+        return new UsageMeter(serverStats);
     }
 
     /** The server's use since the start; null when the server is not ours to measure. */
     Result.Usage server() {
         return serverAtStart.map(start -> {
-            var now = server.stats().orElseThrow();
+            var now = serverStats.get().orElseThrow();
             return usage(start, now, now.peakRssBytes() / (1024 * 1024));
         }).orElse(null);
     }
