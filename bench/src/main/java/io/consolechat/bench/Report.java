@@ -63,6 +63,8 @@ final class Report {
             if (r.latency() != null) {
                 out.printf("%s latency is %s (%d samples).%n", r.workload(), r.latency().of(), r.latency().count());
             }
+            printByThread(out, r.workload() + " server", r.server());
+            printByThread(out, r.workload() + " load", r.load());
             for (var t : r.targets()) {
                 out.printf("%s target %-28s %-7s measured %s%n", r.workload(), t.target(), t.met() ? "MET" : "MISSED",
                         t.measured());
@@ -78,6 +80,20 @@ final class Report {
     /** A number without a pointless ".0". */
     static String number(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** The kinds of thread that took at least a twentieth of a second, most first. */
+    private static void printByThread(PrintStream out, String whose, Result.Usage usage) {
+        if (usage == null || usage.cpuSecondsByThread() == null) {
+            return;
+        }
+        var parts = usage.cpuSecondsByThread().entrySet().stream()
+                .filter(spent -> spent.getValue() >= 0.05)
+                .map(spent -> spent.getKey() + " " + String.format(Locale.ROOT, "%.1f s", spent.getValue()))
+                .toList();
+        if (!parts.isEmpty()) {
+            out.printf("%s CPU by thread: %s%n", whose, String.join(", ", parts));
+        }
     }
 
     private static String cpu(Result.Usage usage) {

@@ -43,9 +43,11 @@ public record Result(
 
     /**
      * CPU time over the measured phase, as a share of one core, and the peak resident memory (null for the
-     * load side and for a server this did not start).
+     * load side and for a server this did not start); {@code cpuSecondsByThread} splits the CPU time by kind of
+     * thread (see {@link ProcessStats}), most first, without threads that ended during the phase.
      */
-    public record Usage(double cpuSeconds, double cpuPercentOfCore, Long peakRssMiB) {
+    public record Usage(double cpuSeconds, double cpuPercentOfCore, Long peakRssMiB,
+                        Map<String, Double> cpuSecondsByThread) {
     }
 
     /** A target of the workload and whether this run met it. */

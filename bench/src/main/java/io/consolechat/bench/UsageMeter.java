@@ -1,9 +1,15 @@
 package io.consolechat.bench;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Samples CPU time of the server and of this process at the start of a phase and reports the difference. */
+/**
+ * Samples CPU time of the server and of this process at the start of a phase and reports the difference, in all
+ * and by thread.
+ */
 final class UsageMeter {
     private final Supplier<Optional<ProcessStats>> serverStats;
     private final long startNanos;
@@ -41,6 +47,10 @@ final class UsageMeter {
     private Result.Usage usage(ProcessStats start, ProcessStats end, Long peakMiB) {
         double seconds = end.cpu().minus(start.cpu()).toMillis() / 1000.0;
         double wall = (System.nanoTime() - startNanos) / 1e9;
-        return new Result.Usage(seconds, Math.round(1000 * seconds / wall) / 10.0, peakMiB);
+        var byThread = new LinkedHashMap<String, Double>();
+        end.threadsSince(start).entrySet().stream()
+                .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
+                .forEach(spent -> byThread.put(spent.getKey(), spent.getValue().toMillis() / 1000.0));
+        return new Result.Usage(seconds, Math.round(1000 * seconds / wall) / 10.0, peakMiB, byThread);
     }
 }

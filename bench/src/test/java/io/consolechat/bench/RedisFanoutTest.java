@@ -30,6 +30,10 @@ class RedisFanoutTest {
         assertThat(result.latency().count()).isEqualTo(5 * confirmed);
         assertThat(result.server()).as("the started redis-server is measured").isNotNull();
         assertThat(result.server().peakRssMiB()).isPositive();
+        // The split by thread is what the process's total is made of (a few ticks here, maybe none).
+        assertThat(result.server().cpuSecondsByThread()).isNotNull()
+                .allSatisfy((thread, seconds) -> assertThat(seconds).isPositive()
+                        .isLessThanOrEqualTo(result.server().cpuSeconds() + 0.01));
     }
 
     @Test
