@@ -31,6 +31,28 @@ final class Idle extends WorkloadCommand {
     @Option(names = "--streams-per-user", description = "Streams sharing one user (default ${DEFAULT-VALUE}).")
     int streamsPerUser = 20;
 
+    @Option(names = "--warmup-messages", description = "Messages posted once the streams are open, before the "
+            + "hold, that every stream reads but nobody times: the JIT of the server and of this load generator "
+            + "compiles the delivery to every stream and the reading of it then, not while a timed message is on "
+            + "its way (default ${DEFAULT-VALUE}).")
+    int warmupMessages = 5;
+
+    /**
+     * Posts the warm-up messages as a sender the listeners do not check, each once the one before reached
+     * every stream; the number that reached all of them.
+     */
+    private int warmUp(StreamListeners listeners, ChatCalls calls, String room, String token) throws Exception {
+        int read = 0;
+        for (int m = 0; m < warmupMessages; m++) {
+            if (calls.send(room, token, new BenchMessage(1, m, System.nanoTime()).text()).status() != 201
+                    || !listeners.awaitUncounted((long) streams * (m + 1), Duration.ofSeconds(10))) {
+                break;
+            }
+            read++;
+        }
+        return read;
+    }
+
     @Override
     public List<Result> run(ServerUnderTest server, CommonOptions options) throws Exception {
         var json = new Json();
@@ -64,6 +86,7 @@ final class Idle extends WorkloadCommand {
             figures.put("users", users);
             figures.put("sourceAddresses", sources.size());
             figures.put("secondsToOpenAll", Report.round(openSeconds));
+            figures.put("warmupMessagesRead", warmUp(listeners, calls, room, senderToken));
             var meter = UsageMeter.start(server);
             Thread.sleep(Duration.ofSeconds(hold));
             var held = meter.server();

@@ -42,6 +42,8 @@ final class StreamListeners implements AutoCloseable {
     private final List<StreamListener> all = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong deliveries = new AtomicLong();
+    /** Benchmark messages read but not counted: those of senders the listeners do not check (a warm-up's). */
+    private final AtomicLong uncounted = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private final int[] used = new int[1];
@@ -91,6 +93,14 @@ final class StreamListeners implements AutoCloseable {
     /** Waits until {@code count} listeners are open; false if the deadline passed first. */
     boolean awaitOpen(int count, java.time.Duration within) throws InterruptedException {
         return await(() -> open.get() >= count, within);
+    }
+
+    /**
+     * Waits until {@code count} benchmark messages that the listeners do not check (other senders', repeats)
+     * were read in all; false if the deadline passed first.
+     */
+    boolean awaitUncounted(long count, java.time.Duration within) throws InterruptedException {
+        return await(() -> uncounted.get() >= count, within);
     }
 
     /** Waits until {@code count} benchmark messages were delivered in all; false if the deadline passed first. */
@@ -340,6 +350,8 @@ final class StreamListeners implements AutoCloseable {
                 if (message != null && listener.received.note(message)) {
                     latencyMicros.recordValue(Math.max(0, (now - message.sentNanos()) / 1000));
                     deliveries.incrementAndGet();
+                } else if (message != null) {
+                    uncounted.incrementAndGet();
                 }
             }
         }

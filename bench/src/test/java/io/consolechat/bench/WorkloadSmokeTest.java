@@ -53,9 +53,14 @@ class WorkloadSmokeTest {
         idle.streamsPerUser = 2;
         idle.hold = 0;
         idle.messages = 2;
+        idle.warmupMessages = 3;
         var result = only(idle);
 
+        assertThat(result.figures().get("warmupMessagesRead")).as("each warm-up message reached every stream")
+                .isEqualTo(3);
+        // The warm-up's messages are read but neither counted nor timed.
         assertThat(result.correctness()).isEqualTo(new Result.Correctness(10, 0, 0, 0));
+        assertThat(result.latency().count()).isEqualTo(10);
         assertThat(result.targets()).filteredOn(t -> t.target().startsWith("0 lost")).hasSize(1)
                 .allMatch(Result.Target::met);
     }
