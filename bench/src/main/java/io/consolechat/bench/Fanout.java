@@ -30,9 +30,14 @@ final class Fanout extends WorkloadCommand {
     @Option(names = "--streams-per-user", description = "Listeners sharing one user (default ${DEFAULT-VALUE}).")
     int streamsPerUser = 20;
 
+    /**
+     * Thirty seconds: at R=400 with five, the server's C2 compiler was still compiling the path of a post
+     * (Jetty's, the commit's) and recompiling the fan-out's for 3.1 to 4.7 s of the 15 s measured, on the
+     * cores the fan-out needs; with thirty, 0.4 s (docs/BENCHMARKS.md).
+     */
     @Option(names = "--warmup", description = "Seconds of sending at the same rate before measuring, "
             + "so the server's JIT has compiled the hot path (default ${DEFAULT-VALUE}).")
-    int warmup = 5;
+    int warmup = 30;
 
     @Option(names = "--p99-target-ms", hidden = true)
     double p99TargetMs = 50;
