@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
         description = "Hold N open streams (re-polling at their timeout), post a message, time its arrival at all.")
 final class Idle extends WorkloadCommand {
     private static final long MIB = 1024 * 1024;
+    /** The sender id of the warm-up messages: the listeners check and time sender 0's only. */
+    private static final int WARMUP_SENDER = 1;
 
     @Option(names = {"-N", "--streams"}, description = "Open streams (default ${DEFAULT-VALUE}).")
     int streams = 10_000;
@@ -44,7 +46,8 @@ final class Idle extends WorkloadCommand {
     private int warmUp(StreamListeners listeners, ChatCalls calls, String room, String token) throws Exception {
         int read = 0;
         for (int m = 0; m < warmupMessages; m++) {
-            if (calls.send(room, token, new BenchMessage(1, m, System.nanoTime()).text()).status() != 201
+            var text = new BenchMessage(WARMUP_SENDER, m, System.nanoTime()).text();
+            if (calls.send(room, token, text).status() != 201
                     || !listeners.awaitUncounted((long) streams * (m + 1), Duration.ofSeconds(10))) {
                 break;
             }
