@@ -43,7 +43,8 @@ final class Idle extends WorkloadCommand {
      * Posts the warm-up messages as a sender the listeners do not check, each once the one before reached
      * every stream; the number that reached all of them.
      */
-    private int warmUp(StreamListeners listeners, ChatCalls calls, String room, String token) throws Exception {
+    private int warmUp(StreamListeners listeners, ChatCalls calls, String room, String token)
+            throws java.io.IOException, InterruptedException {
         int read = 0;
         for (int m = 0; m < warmupMessages; m++) {
             var text = new BenchMessage(WARMUP_SENDER, m, System.nanoTime()).text();

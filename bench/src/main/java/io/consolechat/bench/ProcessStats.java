@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -65,19 +66,21 @@ public record ProcessStats(Duration cpu, long rssBytes, long peakRssBytes, Map<S
 
     private static Map<String, Duration> threads(Path process) throws IOException {
         var byKind = new TreeMap<String, Duration>();
-        try (Stream<Path> tasks = Files.list(process.resolve("task"))) {
-            for (var task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    // The thread ended since the listing.
-                    continue;
-                }
-                var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                var kind = THREAD_NUMBER.matcher(name).replaceFirst("");
-                byKind.merge(kind.isEmpty() ? name : kind, cpu(stat), Duration::plus);
+        List<Path> tasks;
+        try (Stream<Path> listing = Files.list(process.resolve("task"))) {
+            tasks = listing.toList();
+        }
+        for (var task : tasks) {
+            String stat;
+            try {
+                stat = Files.readString(task.resolve("stat"));
+            } catch (IOException e) {
+                // The thread ended since the listing.
+                continue;
             }
+            var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            var kind = THREAD_NUMBER.matcher(name).replaceFirst("");
+            byKind.merge(kind.isEmpty() ? name : kind, cpu(stat), Duration::plus);
         }
         return byKind;
     }
